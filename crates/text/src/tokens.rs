@@ -102,6 +102,12 @@ pub struct Analyzer {
     stemmer: Stemmer,
 }
 
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer").finish_non_exhaustive()
+    }
+}
+
 /// A term produced by [`Analyzer::terms`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
