@@ -39,12 +39,15 @@ pub struct ClusterOptions {
     pub half_life_hours: f64,
     /// Stories idle longer than this leave the index (hours).
     pub window_hours: f64,
+    /// Consolidation: two stories whose centroids reach this (decayed) cosine are merged
+    /// by [`StoryClusterer::merge_similar`]. `None` disables merging.
+    pub merge_threshold: Option<f32>,
 }
 
 impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
-            threshold: 0.22,
+            threshold: 0.15,
             title_weight: 2.0,
             entity_weight: 2.0,
             doc_terms: 80,
@@ -53,6 +56,7 @@ impl Default for ClusterOptions {
             grace_hours: 24.0,
             half_life_hours: 72.0,
             window_hours: 24.0 * 14.0,
+            merge_threshold: Some(0.2),
         }
     }
 }
@@ -311,6 +315,57 @@ impl StoryClusterer {
             }
         }
         story.centroid = c;
+    }
+
+    /// Consolidate: merge every story into the most similar *earlier* story whose centroid
+    /// reaches `merge_threshold` (candidates from the inverted index, time decay between the
+    /// stories' last articles). Returns, for every story, the story it now belongs to
+    /// (itself when not merged). Single-pass articles that arrived before their story had
+    /// taken shape are re-united this way.
+    pub fn merge_similar(&self) -> Vec<u32> {
+        let n = self.stories.len();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        let Some(threshold) = self.opts.merge_threshold else {
+            return parent;
+        };
+        fn find(p: &mut [u32], x: u32) -> u32 {
+            let mut r = x;
+            while p[r as usize] != r {
+                r = p[r as usize];
+            }
+            p[x as usize] = r;
+            r
+        }
+        for s in 0..n {
+            let story = &self.stories[s];
+            let mut query: Vec<&(u32, f32)> = story.centroid.iter().collect();
+            query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            query.truncate(self.opts.query_terms);
+            let mut cands: Vec<u32> = query
+                .iter()
+                .filter_map(|(t, _)| self.index.get(t))
+                .flatten()
+                .copied()
+                .filter(|&c| (c as usize) < s)
+                .collect();
+            cands.sort_unstable();
+            cands.dedup();
+            let mut best: Option<(u32, f32)> = None;
+            for c in cands {
+                let other = &self.stories[c as usize];
+                let score = dot(&story.centroid, &other.centroid) * self.decay(other, story.last_time);
+                if score >= threshold && best.is_none_or(|b| score > b.1) {
+                    best = Some((c, score));
+                }
+            }
+            if let Some((c, _)) = best {
+                let (rs, rc) = (find(&mut parent, s as u32), find(&mut parent, c));
+                if rs != rc {
+                    parent[rs.max(rc) as usize] = rs.min(rc);
+                }
+            }
+        }
+        (0..n as u32).map(|s| find(&mut parent, s)).collect()
     }
 
     /// Close stories idle for longer than the window and drop them from the index.

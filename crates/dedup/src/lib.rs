@@ -4,7 +4,7 @@
 //!   (boilerplate-free) text — case, punctuation, spacing and Unicode variants ignored.
 //! - **Near**: MinHash over word `k`-shingles (default k = 5, 128 hash functions of the form
 //!   `(a·x + b) >> 32` over a 64-bit shingle hash), LSH banding into `bands × rows`
-//!   (default 32 × 4) buckets for candidates, then verification by the signature's
+//!   (default 42 × 3 = 126 hash functions) buckets for candidates, then verification by the signature's
 //!   Jaccard estimate ≥ `threshold` (default 0.5). A pair with true Jaccard `J` becomes a
 //!   candidate with probability `1 − (1 − J^rows)^bands` (see ARCHITECTURE.md for the curve).
 //!
@@ -33,8 +33,8 @@ impl Default for MinHashOptions {
     fn default() -> Self {
         MinHashOptions {
             shingle: 5,
-            bands: 32,
-            rows: 4,
+            bands: 42,
+            rows: 3,
             threshold: 0.5,
             seed: 0x5EED_0F_5709,
         }
@@ -316,8 +316,8 @@ mod tests {
     #[test]
     fn candidate_curve_is_an_s_curve() {
         let o = MinHashOptions::default();
-        assert!(o.candidate_probability(0.2) < 0.05);
-        assert!(o.candidate_probability(0.5) > 0.85);
+        assert!(o.candidate_probability(0.1) < 0.05);
+        assert!(o.candidate_probability(0.5) > 0.99);
         assert!(o.candidate_probability(0.8) > 0.999);
     }
 }

@@ -1,1 +1,255 @@
+//! The Storyline engine: articles in, stories out.
+//!
+//! Stages (each a crate of its own, this crate only wires them):
+//!
+//! 1. **clean** ([`storyline_text`]): Unicode normalisation, then boilerplate learned over the
+//!    whole batch (three passes: count, vote, clean).
+//! 2. **copies** ([`storyline_dedup`]): in publication order, exact and near-duplicates of
+//!    earlier articles; groups are closed under "copies", and each group's original is its
+//!    earliest article (ties: longest text, then input order).
+//! 3. **stories** ([`storyline_cluster`]): originals are clustered incrementally in
+//!    publication order; copies join their original's story.
+//!
+//! The output model ([`Output`]) is the public JSON contract documented in `docs/json.md`.
 
+pub mod output;
+
+use std::collections::HashMap;
+
+use storyline_cluster::{ClusterOptions, Featurizer, StoryClusterer, TermCounts};
+use storyline_core::{Article, ItemError};
+use storyline_dedup::{CopyDetector, CopyKind, MinHashOptions};
+use storyline_text::{normalize, BoilerplateModel, BoilerplateOptions, RemovedUnit};
+
+pub use output::{ArticleOut, Output, StoryOut};
+
+/// Options of every stage.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub boilerplate: BoilerplateOptions,
+    pub minhash: MinHashOptions,
+    pub cluster: ClusterOptions,
+    /// Keep what boilerplate removal took out of each article in the output.
+    pub explain: bool,
+}
+
+/// Receives progress of the analysis stages (the CLI draws bars from it).
+pub trait Progress {
+    fn stage(&self, _name: &'static str, _total: u64) {}
+    fn inc(&self, _n: u64) {}
+    fn finish(&self) {}
+}
+
+/// A progress sink that ignores everything.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// One article after cleaning, with what the stages decided about it.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    pub article: Article,
+    /// Text after normalisation and boilerplate removal.
+    pub clean_text: String,
+    pub removed: Vec<RemovedUnit>,
+    /// Index (into the batch) of the original this article copies.
+    pub copy_of: Option<usize>,
+    pub copy_kind: Option<CopyKind>,
+    pub similarity: Option<f64>,
+    pub story: usize,
+}
+
+/// The result of a batch: articles in input order, stories as lists of article indices.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub articles: Vec<Analyzed>,
+    pub stories: Vec<Vec<usize>>,
+}
+
+struct UnionFind(Vec<usize>);
+impl UnionFind {
+    fn find(&mut self, x: usize) -> usize {
+        let mut r = x;
+        while self.0[r] != r {
+            r = self.0[r];
+        }
+        let mut y = x;
+        while self.0[y] != r {
+            let next = self.0[y];
+            self.0[y] = r;
+            y = next;
+        }
+        r
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+/// Make ids unique within the batch: a repeated id gets a `#2`, `#3`... suffix.
+fn unique_ids(articles: &mut [Article]) {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for a in articles.iter_mut() {
+        let n = seen.entry(a.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            let mut k = *n;
+            let mut candidate = format!("{}#{k}", a.id);
+            while seen.contains_key(&candidate) {
+                k += 1;
+                candidate = format!("{}#{k}", a.id);
+            }
+            seen.insert(candidate.clone(), 1);
+            a.id = candidate;
+        }
+    }
+}
+
+/// Publication order: dated articles by time, then undated ones; ties by input order.
+fn publication_order(articles: &[Article]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| (articles[i].published.is_none(), articles[i].published, i));
+    order
+}
+
+/// Run every stage over a batch of articles.
+pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progress) -> Analysis {
+    unique_ids(&mut articles);
+    let n = articles.len();
+
+    // 1. Clean: normalise, learn boilerplate, remove it.
+    progress.stage("cleaning", 3 * n as u64);
+    let normalized: Vec<String> = articles.iter().map(|a| normalize(&a.text)).collect();
+    let mut model = BoilerplateModel::new(opts.boilerplate.clone());
+    for t in &normalized {
+        model.add_document(t);
+        progress.inc(1);
+    }
+    for t in &normalized {
+        model.vote(t);
+        progress.inc(1);
+    }
+    let cleaned: Vec<_> = normalized
+        .iter()
+        .map(|t| {
+            progress.inc(1);
+            model.clean(t)
+        })
+        .collect();
+    drop(normalized);
+    let titles: Vec<String> = articles
+        .iter()
+        .map(|a| a.title.as_deref().map(normalize).unwrap_or_default())
+        .collect();
+
+    // 2. Copies, in publication order.
+    let order = publication_order(&articles);
+    progress.stage("copies", n as u64);
+    let mut detector = CopyDetector::new(opts.minhash.clone());
+    let mut uf = UnionFind((0..n).collect());
+    let mut matched: Vec<Option<(CopyKind, f64)>> = vec![None; n];
+    for &i in &order {
+        // An article whose text was all boilerplate has no content of its own to copy.
+        let text = if articles[i].text.trim().is_empty() {
+            titles[i].as_str()
+        } else {
+            cleaned[i].text.as_str()
+        };
+        if let Some(m) = detector.add(i as u32, text) {
+            uf.union(i, m.of as usize);
+            matched[i] = Some((m.kind, m.similarity));
+        }
+        progress.inc(1);
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        let r = uf.find(i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut original_of: Vec<usize> = (0..n).collect();
+    for members in groups.values() {
+        let orig = *members
+            .iter()
+            .min_by(|&&a, &&b| {
+                let (pa, pb) = (articles[a].published, articles[b].published);
+                (pa.is_none(), pa)
+                    .cmp(&(pb.is_none(), pb))
+                    .then(cleaned[b].text.len().cmp(&cleaned[a].text.len()))
+                    .then(a.cmp(&b))
+            })
+            .expect("non-empty group");
+        for &m in members {
+            original_of[m] = orig;
+        }
+    }
+
+    // 3. Stories: originals clustered in publication order; copies follow.
+    progress.stage("stories", n as u64);
+    let mut featurizer = Featurizer::new(opts.cluster.clone());
+    let mut counts: Vec<Option<TermCounts>> = vec![None; n];
+    for i in 0..n {
+        if original_of[i] == i {
+            let c = featurizer.term_counts(&titles[i], &cleaned[i].text);
+            featurizer.observe(&c);
+            counts[i] = Some(c);
+        }
+    }
+    let mut clusterer = StoryClusterer::new(opts.cluster.clone());
+    let mut story_of: Vec<Option<u32>> = vec![None; n];
+    for &i in &order {
+        if let Some(c) = &counts[i] {
+            let v = featurizer.vector(c);
+            let time = articles[i].published.map(|t| t.timestamp());
+            story_of[i] = Some(clusterer.assign(&v, time).story);
+        }
+    }
+    let merged = clusterer.merge_similar();
+    // Stories numbered by their first article in publication order.
+    let mut renumber: HashMap<u32, usize> = HashMap::new();
+    let mut stories: Vec<Vec<usize>> = Vec::new();
+    for &i in &order {
+        let s = merged[story_of[original_of[i]].expect("originals are assigned") as usize];
+        let idx = *renumber.entry(s).or_insert_with(|| {
+            stories.push(Vec::new());
+            stories.len() - 1
+        });
+        stories[idx].push(i);
+        progress.inc(1);
+    }
+    let mut story_index = vec![0usize; n];
+    for (s, members) in stories.iter().enumerate() {
+        for &m in members {
+            story_index[m] = s;
+        }
+    }
+    progress.finish();
+
+    let analyzed = articles
+        .into_iter()
+        .zip(cleaned)
+        .enumerate()
+        .map(|(i, (article, c))| {
+            let orig = original_of[i];
+            Analyzed {
+                article,
+                clean_text: c.text,
+                removed: if opts.explain { c.removed } else { Vec::new() },
+                copy_of: (orig != i).then_some(orig),
+                copy_kind: (orig != i).then(|| matched[i].map_or(CopyKind::Near, |m| m.0)),
+                similarity: (orig != i).then(|| matched[i].map_or(0.0, |m| m.1)),
+                story: story_index[i],
+            }
+        })
+        .collect();
+    Analysis {
+        articles: analyzed,
+        stories,
+    }
+}
+
+/// Analyse and build the public output in one call.
+pub fn run(articles: Vec<Article>, errors: Vec<ItemError>, opts: &Options) -> Output {
+    Output::from_analysis(&analyze(articles, opts, &NoProgress), errors, opts.explain)
+}

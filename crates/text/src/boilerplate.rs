@@ -12,9 +12,15 @@
 //! - pass 2 ([`BoilerplateModel::clean`]) estimates the document's *content frequency*: the
 //!   token-weighted lower quantile (30%) of its sentences' `df` — for an original article about
 //!   1, for a wire story republished by ten sites about 10;
-//! - a unit is boilerplate in that document when `df >= min_docs` and
-//!   `df >= ratio × content frequency`. Chrome shared by a site's 50 pages is removed even
-//!   from a syndicated copy (50 ≥ 2 × 10); the wire text itself is kept everywhere.
+//! - a document *votes* a unit chrome when `df >= min_docs` and `df >= ratio × content
+//!   frequency` there: chrome shared by a site's 50 pages stands out even in a syndicated copy
+//!   (50 ≥ 2 × 10); the wire text itself never does;
+//! - pass 3 ([`BoilerplateModel::clean`]) removes, from every document, the units voted chrome
+//!   by at least `min_votes` documents and by at least `vote_share` of the documents
+//!   containing them — so a disclaimer is removed even from a page that holds nothing else.
+//!
+//! Call [`BoilerplateModel::add_document`] for every document, then
+//! [`BoilerplateModel::vote`] for every document, then `clean`.
 //!
 //! Nothing here is a list of phrases: everything is learned from the documents given.
 
@@ -31,6 +37,10 @@ pub struct BoilerplateOptions {
     pub ratio: f64,
     /// Quantile (token-weighted) of sentence frequencies that estimates content frequency.
     pub content_quantile: f64,
+    /// A unit is removed when at least this many documents vote it chrome...
+    pub min_votes: u32,
+    /// ... and they are at least this share of the documents containing it.
+    pub vote_share: f64,
 }
 
 impl Default for BoilerplateOptions {
@@ -39,6 +49,8 @@ impl Default for BoilerplateOptions {
             min_docs: 3,
             ratio: 2.0,
             content_quantile: 0.3,
+            min_votes: 2,
+            vote_share: 0.25,
         }
     }
 }
@@ -48,6 +60,7 @@ impl Default for BoilerplateOptions {
 pub struct BoilerplateModel {
     opts: BoilerplateOptions,
     df: HashMap<u64, u32>,
+    votes: HashMap<u64, u32>,
     documents: u64,
 }
 
@@ -131,31 +144,54 @@ impl BoilerplateModel {
         self.df.get(&key).copied().unwrap_or(0)
     }
 
-    /// Pass 2: remove the boilerplate lines and sentences of one document.
-    pub fn clean(&self, text: &str) -> CleanedText {
-        let units = units(text);
-        // Content frequency: token-weighted lower quantile of sentence df.
+    /// Content frequency of a document: token-weighted lower quantile of its sentences' df.
+    fn content_df(&self, units: &[(Option<Unit<'_>>, Vec<Unit<'_>>)]) -> u32 {
         let mut weighted: Vec<(u32, usize)> = units
             .iter()
             .flat_map(|(_, s)| s.iter().map(|u| (self.df(u.key).max(1), u.tokens)))
             .collect();
         weighted.sort_unstable();
         let total: usize = weighted.iter().map(|w| w.1).sum();
-        let target = (total as f64 * self.opts.content_quantile).ceil() as usize;
+        let target = ((total as f64 * self.opts.content_quantile).ceil() as usize).max(1);
         let mut acc = 0usize;
-        let mut content_df = 1u32;
         for (df, w) in &weighted {
             acc += w;
-            content_df = *df;
-            if acc >= target.max(1) {
-                break;
+            if acc >= target {
+                return *df;
             }
         }
-        let is_boiler = |key: u64| {
-            let df = self.df(key);
-            df >= self.opts.min_docs && df as f64 >= self.opts.ratio * content_df as f64
-        };
+        1
+    }
 
+    /// Pass 2: let one document vote for the units that stand out as chrome in it.
+    pub fn vote(&mut self, text: &str) {
+        let units = units(text);
+        let content_df = self.content_df(&units) as f64;
+        let mut seen = HashSet::new();
+        for (line, sents) in &units {
+            for u in line.iter().chain(sents.iter()) {
+                let df = self.df(u.key);
+                if df >= self.opts.min_docs
+                    && df as f64 >= self.opts.ratio * content_df
+                    && seen.insert(u.key)
+                {
+                    *self.votes.entry(u.key).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+
+    /// Whether a unit (by key) has been voted boilerplate.
+    fn is_boiler(&self, key: u64) -> bool {
+        let votes = self.votes.get(&key).copied().unwrap_or(0);
+        votes >= self.opts.min_votes
+            && votes as f64 >= self.opts.vote_share * self.df(key) as f64
+    }
+
+    /// Pass 3: remove the boilerplate lines and sentences of one document.
+    pub fn clean(&self, text: &str) -> CleanedText {
+        let units = units(text);
+        let is_boiler = |key: u64| self.is_boiler(key);
         let mut out = CleanedText::default();
         let mut paragraphs: Vec<String> = Vec::new();
         for (line, sents) in &units {
@@ -214,6 +250,9 @@ mod tests {
         for d in &docs {
             m.add_document(d);
         }
+        for d in &docs {
+            m.vote(d);
+        }
         let c = m.clean(&docs[0]);
         assert!(!c.text.contains("Home | News"));
         assert!(!c.text.contains("Leave a comment"));
@@ -232,8 +271,30 @@ mod tests {
         for d in &docs {
             m.add_document(d);
         }
+        for d in &docs {
+            m.vote(d);
+        }
         let c = m.clean(&docs[0]);
         assert!(c.removed.is_empty(), "{:?}", c.removed);
         assert!(c.text.contains("Dockers demanded higher pay."));
+    }
+
+    #[test]
+    fn disclaimer_removed_even_where_it_is_everything() {
+        let disclaimer = "These pages were archived by a crawler for the public record.";
+        let mut docs: Vec<String> = ["Avon", "Brent", "Corby", "Derby"]
+            .iter()
+            .map(|t| format!("The {t} mayor opened a new library on Friday.\n{disclaimer}"))
+            .collect();
+        docs.push(disclaimer.to_string());
+        let mut m = BoilerplateModel::new(BoilerplateOptions::default());
+        for d in &docs {
+            m.add_document(d);
+        }
+        for d in &docs {
+            m.vote(d);
+        }
+        assert!(m.clean(&docs[4]).text.is_empty());
+        assert_eq!(m.clean(&docs[0]).text, "The Avon mayor opened a new library on Friday.");
     }
 }

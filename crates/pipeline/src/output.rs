@@ -1,0 +1,194 @@
+//! The public output model (JSON contract in `docs/json.md`) and its Markdown rendering.
+
+use serde::Serialize;
+use storyline_core::ItemError;
+use storyline_dedup::CopyKind;
+use storyline_text::RemovedUnit;
+
+use crate::Analysis;
+
+/// Top-level output of `storyline analyze`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Output {
+    pub stories: Vec<StoryOut>,
+    pub errors: Vec<ItemError>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryOut {
+    pub id: String,
+    pub title: Option<String>,
+    pub size: usize,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    /// Number of articles that are not copies of another article in the story.
+    pub originals: usize,
+    pub articles: Vec<ArticleOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleOut {
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    /// Id of the article this one copies (null for originals).
+    pub copy_of: Option<String>,
+    /// `exact` or `near` (null for originals).
+    pub copy_kind: Option<&'static str>,
+    /// Estimated word-shingle Jaccard similarity to the original (null for originals).
+    pub similarity: Option<f64>,
+    pub language: Option<String>,
+    /// `file` or `file:line` the article was read from.
+    pub origin: String,
+    /// Lines and sentences removed as boilerplate (only with `--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boilerplate_removed: Option<Vec<RemovedUnit>>,
+}
+
+impl Output {
+    pub fn from_analysis(a: &Analysis, errors: Vec<ItemError>, explain: bool) -> Output {
+        let mut stories: Vec<StoryOut> = a
+            .stories
+            .iter()
+            .map(|members| {
+                let articles: Vec<ArticleOut> = members
+                    .iter()
+                    .map(|&i| {
+                        let x = &a.articles[i];
+                        ArticleOut {
+                            id: x.article.id.clone(),
+                            title: x.article.title.clone(),
+                            source: x.article.source.clone(),
+                            url: x.article.url.clone(),
+                            published: x.article.published_rfc3339(),
+                            copy_of: x.copy_of.map(|o| a.articles[o].article.id.clone()),
+                            copy_kind: x.copy_kind.map(|k| match k {
+                                CopyKind::Exact => "exact",
+                                CopyKind::Near => "near",
+                            }),
+                            similarity: x.similarity.map(|s| (s * 1000.0).round() / 1000.0),
+                            language: x.article.language.clone(),
+                            origin: x.article.origin.to_string(),
+                            boilerplate_removed: explain.then(|| x.removed.clone()),
+                        }
+                    })
+                    .collect();
+                let dates: Vec<&String> =
+                    articles.iter().filter_map(|x| x.published.as_ref()).collect();
+                let title = members
+                    .iter()
+                    .map(|&i| &a.articles[i])
+                    .find(|x| x.copy_of.is_none() && x.article.title.is_some())
+                    .or_else(|| members.iter().map(|&i| &a.articles[i]).find(|x| x.article.title.is_some()))
+                    .and_then(|x| x.article.title.clone());
+                StoryOut {
+                    id: String::new(),
+                    title,
+                    size: articles.len(),
+                    first_published: dates.iter().min().map(|s| s.to_string()),
+                    last_published: dates.iter().max().map(|s| s.to_string()),
+                    originals: articles.iter().filter(|x| x.copy_of.is_none()).count(),
+                    articles,
+                }
+            })
+            .collect();
+        // Biggest stories first; ties by first publication, then first article id.
+        stories.sort_by(|x, y| {
+            y.size
+                .cmp(&x.size)
+                .then((x.first_published.is_none(), &x.first_published).cmp(&(y.first_published.is_none(), &y.first_published)))
+                .then(x.articles[0].id.cmp(&y.articles[0].id))
+        });
+        for (i, s) in stories.iter_mut().enumerate() {
+            s.id = format!("s{}", i + 1);
+        }
+        Output { stories, errors }
+    }
+
+    /// A readable Markdown report of all stories.
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        let articles: usize = self.stories.iter().map(|s| s.size).sum();
+        md.push_str(&format!(
+            "# Storyline: {} stories from {} articles\n\n",
+            self.stories.len(),
+            articles
+        ));
+        for s in &self.stories {
+            md.push_str(&format!(
+                "## {} — {}\n\n",
+                s.id,
+                escape_md(s.title.as_deref().unwrap_or("(untitled)"))
+            ));
+            let span = match (&s.first_published, &s.last_published) {
+                (Some(a), Some(b)) if a != b => format!(", {a} – {b}"),
+                (Some(a), _) => format!(", {a}"),
+                _ => String::new(),
+            };
+            md.push_str(&format!(
+                "{} articles, {} originals{}\n\n",
+                s.size, s.originals, span
+            ));
+            for x in &s.articles {
+                let mut line = format!(
+                    "- `{}` {}",
+                    x.id,
+                    escape_md(x.title.as_deref().unwrap_or("(untitled)"))
+                );
+                if let Some(src) = &x.source {
+                    line.push_str(&format!(" — {}", escape_md(src)));
+                }
+                if let Some(p) = &x.published {
+                    line.push_str(&format!(" ({p})"));
+                }
+                if let (Some(o), Some(k)) = (&x.copy_of, x.copy_kind) {
+                    line.push_str(&format!(
+                        " — **{k} copy of `{o}`** (similarity {:.2})",
+                        x.similarity.unwrap_or(0.0)
+                    ));
+                }
+                md.push_str(&line);
+                md.push('\n');
+                if let Some(removed) = &x.boilerplate_removed {
+                    for r in removed {
+                        md.push_str(&format!(
+                            "  - removed {} (in {} docs): {}\n",
+                            r.kind,
+                            r.doc_frequency,
+                            escape_md(&r.text)
+                        ));
+                    }
+                }
+            }
+            md.push('\n');
+        }
+        if !self.errors.is_empty() {
+            md.push_str("## Errors\n\n");
+            for e in &self.errors {
+                md.push_str(&format!("- `{}`: {}\n", e.item, escape_md(&e.error)));
+            }
+        }
+        md
+    }
+}
+
+/// Escape characters that Markdown (or HTML inside Markdown) would interpret.
+fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '*' | '_' | '`' | '[' | ']' | '#' | '|' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
