@@ -290,7 +290,7 @@ impl StoryClusterer {
             }
         };
         self.add_to_story(assignment.story, v, time);
-        if self.assigned % 1024 == 0 {
+        if self.assigned.is_multiple_of(1024) {
             self.expire();
         }
         assignment
@@ -353,7 +353,8 @@ impl StoryClusterer {
             let mut best: Option<(u32, f32)> = None;
             for c in cands {
                 let other = &self.stories[c as usize];
-                let score = dot(&story.centroid, &other.centroid) * self.decay(other, story.last_time);
+                let score =
+                    dot(&story.centroid, &other.centroid) * self.decay(other, story.last_time);
                 if score >= threshold && best.is_none_or(|b| score > b.1) {
                     best = Some((c, score));
                 }
@@ -429,8 +430,14 @@ mod tests {
     #[test]
     fn deterministic() {
         let docs = [
-            ("A storm hits Avon", "Storm damage across Avon county roads."),
-            ("Avon storm damage", "Roads in Avon county damaged by storm."),
+            (
+                "A storm hits Avon",
+                "Storm damage across Avon county roads.",
+            ),
+            (
+                "Avon storm damage",
+                "Roads in Avon county damaged by storm.",
+            ),
             ("Chess final", "Grandmaster wins chess final in Brent."),
         ];
         assert_eq!(run(&docs), run(&docs));

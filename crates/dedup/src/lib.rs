@@ -36,7 +36,7 @@ impl Default for MinHashOptions {
             bands: 42,
             rows: 3,
             threshold: 0.5,
-            seed: 0x5EED_0F_5709,
+            seed: 0x005E_ED0F_5709,
         }
     }
 }
@@ -159,7 +159,9 @@ impl LshIndex {
         sig.chunks(self.rows).map(|band| {
             let mut h = 0u64;
             for &v in band {
-                h = (h ^ v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(23);
+                h = (h ^ v as u64)
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .rotate_left(23);
             }
             h
         })
@@ -281,9 +283,10 @@ mod tests {
     fn light_edit_is_near_copy() {
         let mut d = CopyDetector::new(MinHashOptions::default());
         d.add(0, TEXT);
-        let edited = TEXT
-            .replace("on Monday", "on Monday morning")
-            .replace("The authority said it regretted the action and urged a return to talks.", "");
+        let edited = TEXT.replace("on Monday", "on Monday morning").replace(
+            "The authority said it regretted the action and urged a return to talks.",
+            "",
+        );
         let m = d.add(1, &edited).expect("near copy");
         assert_eq!((m.of, m.kind), (0, CopyKind::Near));
         assert!(m.similarity > 0.6, "{}", m.similarity);

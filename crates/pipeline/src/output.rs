@@ -75,13 +75,20 @@ impl Output {
                         }
                     })
                     .collect();
-                let dates: Vec<&String> =
-                    articles.iter().filter_map(|x| x.published.as_ref()).collect();
+                let dates: Vec<&String> = articles
+                    .iter()
+                    .filter_map(|x| x.published.as_ref())
+                    .collect();
                 let title = members
                     .iter()
                     .map(|&i| &a.articles[i])
                     .find(|x| x.copy_of.is_none() && x.article.title.is_some())
-                    .or_else(|| members.iter().map(|&i| &a.articles[i]).find(|x| x.article.title.is_some()))
+                    .or_else(|| {
+                        members
+                            .iter()
+                            .map(|&i| &a.articles[i])
+                            .find(|x| x.article.title.is_some())
+                    })
                     .and_then(|x| x.article.title.clone());
                 StoryOut {
                     id: String::new(),
@@ -98,7 +105,10 @@ impl Output {
         stories.sort_by(|x, y| {
             y.size
                 .cmp(&x.size)
-                .then((x.first_published.is_none(), &x.first_published).cmp(&(y.first_published.is_none(), &y.first_published)))
+                .then(
+                    (x.first_published.is_none(), &x.first_published)
+                        .cmp(&(y.first_published.is_none(), &y.first_published)),
+                )
                 .then(x.articles[0].id.cmp(&y.articles[0].id))
         });
         for (i, s) in stories.iter_mut().enumerate() {

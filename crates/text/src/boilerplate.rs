@@ -184,8 +184,7 @@ impl BoilerplateModel {
     /// Whether a unit (by key) has been voted boilerplate.
     fn is_boiler(&self, key: u64) -> bool {
         let votes = self.votes.get(&key).copied().unwrap_or(0);
-        votes >= self.opts.min_votes
-            && votes as f64 >= self.opts.vote_share * self.df(key) as f64
+        votes >= self.opts.min_votes && votes as f64 >= self.opts.vote_share * self.df(key) as f64
     }
 
     /// Pass 3: remove the boilerplate lines and sentences of one document.
@@ -295,6 +294,9 @@ mod tests {
             m.vote(d);
         }
         assert!(m.clean(&docs[4]).text.is_empty());
-        assert_eq!(m.clean(&docs[0]).text, "The Avon mayor opened a new library on Friday.");
+        assert_eq!(
+            m.clean(&docs[0]).text,
+            "The Avon mayor opened a new library on Friday."
+        );
     }
 }

@@ -81,7 +81,9 @@ mod tests {
 
     #[test]
     fn normalize_folds_quotes_dashes_and_spaces() {
-        let s = normalize("\u{201C}Hi\u{201D}\u{00A0}\u{00A0}there \u{2014} it\u{2019}s  ok\r\n\n\n\nNext");
+        let s = normalize(
+            "\u{201C}Hi\u{201D}\u{00A0}\u{00A0}there \u{2014} it\u{2019}s  ok\r\n\n\n\nNext",
+        );
         assert_eq!(s, "\"Hi\" there - it's ok\n\nNext");
     }
 

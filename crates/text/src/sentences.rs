@@ -163,7 +163,10 @@ mod tests {
     fn keeps_abbreviations_and_initials() {
         assert_eq!(
             split("Mr. Smith met Dr. J. K. Rowling in the U.S. capital. It rained."),
-            vec!["Mr. Smith met Dr. J. K. Rowling in the U.S. capital.", "It rained."]
+            vec![
+                "Mr. Smith met Dr. J. K. Rowling in the U.S. capital.",
+                "It rained."
+            ]
         );
     }
 
@@ -179,7 +182,12 @@ mod tests {
     fn quotes_close_sentences() {
         assert_eq!(
             split("\"We will rebuild.\" The mayor left. She said: \"No.\" Then rain."),
-            vec!["\"We will rebuild.\"", "The mayor left.", "She said: \"No.\"", "Then rain."]
+            vec![
+                "\"We will rebuild.\"",
+                "The mayor left.",
+                "She said: \"No.\"",
+                "Then rain."
+            ]
         );
     }
 
@@ -187,12 +195,18 @@ mod tests {
     fn decimals_months_and_paragraphs() {
         assert_eq!(
             split("Growth was 3.5 percent on Jan. 5 this year\nNew paragraph here."),
-            vec!["Growth was 3.5 percent on Jan. 5 this year", "New paragraph here."]
+            vec![
+                "Growth was 3.5 percent on Jan. 5 this year",
+                "New paragraph here."
+            ]
         );
     }
 
     #[test]
     fn lower_case_after_period_continues() {
-        assert_eq!(split("It cost approx. ten dollars."), vec!["It cost approx. ten dollars."]);
+        assert_eq!(
+            split("It cost approx. ten dollars."),
+            vec!["It cost approx. ten dollars."]
+        );
     }
 }
