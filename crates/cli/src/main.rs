@@ -1,1 +1,267 @@
-fn main(){}
+//! `storyline`: turn a flood of news articles into stories.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use storyline_core::{Article, ItemError};
+use storyline_ingest::{discover, read_input, ReadOptions};
+use storyline_pipeline::{Options, Output, Progress};
+
+const EXAMPLES: &str = "\
+Examples:
+  storyline analyze examples/sample                 stories of the sample corpus, as JSON
+  storyline analyze news/ --format markdown         a readable report
+  storyline analyze feed.jsonl.gz --out stories.json
+  cat articles.jsonl | storyline analyze -          read JSON lines from stdin
+  storyline analyze pages/ --explain --format markdown
+                                                    show the boilerplate learned and removed
+  storyline extract page.html                       main text of a page as one JSON line";
+
+#[derive(Parser)]
+#[command(
+    name = "storyline",
+    version,
+    about = "Storyline reads news articles and turns them into stories: copies collapsed, \
+             near-duplicates found, articles clustered into stories.",
+    after_help = EXAMPLES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log more (-v: info, -vv: debug); logs go to stderr. Also RUST_LOG.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Json,
+    Markdown,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles and print their stories, with copies marked.
+    ///
+    /// Inputs: files or folders (read recursively), `-` for stdin. Formats by extension:
+    /// .txt (first line may be the headline), .jsonl/.ndjson (one article per line),
+    /// .json (an object or an array), .html/.htm (main text extracted); any of them .gz.
+    /// Unreadable items are reported in "errors" and the run goes on; the exit code is
+    /// non-zero only when no article at all could be read.
+    #[command(after_help = EXAMPLES)]
+    Analyze {
+        /// Files, folders or `-` (stdin).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// Write to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Include, per article, the lines and sentences removed as boilerplate.
+        #[arg(long)]
+        explain: bool,
+        /// Minimum similarity (0–1) of an article to a story's centroid to join it.
+        #[arg(long, value_name = "SIM", default_value_t = Options::default().cluster.threshold)]
+        story_threshold: f32,
+        /// Minimum estimated Jaccard similarity (0–1) of word 5-shingles for a near-duplicate.
+        #[arg(long, value_name = "SIM", default_value_t = Options::default().minhash.threshold)]
+        copy_threshold: f64,
+        /// Pretty-print JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Print each input article as Storyline reads it: one JSON line
+    /// {"id","title","text","url","source","published","language"} per article.
+    Extract {
+        /// Files, folders or `-` (stdin).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("storyline: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn open_out(out: &Option<PathBuf>) -> Result<Box<dyn Write>> {
+    Ok(match out {
+        Some(p) => Box::new(BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+/// Read every input, reporting progress by bytes; errors are collected, never fatal.
+fn read_all(paths: &[PathBuf], mut on_article: impl FnMut(Article)) -> Vec<ItemError> {
+    let found = discover(paths);
+    let mut errors = found.errors;
+    let bar = ProgressBar::new(found.total_bytes).with_style(
+        ProgressStyle::with_template(
+            "{spinner} reading  [{bar:30}] {bytes}/{total_bytes} {msg} ({elapsed})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    let opts = ReadOptions::default();
+    let mut count = 0u64;
+    for input in &found.inputs {
+        read_input(input, &opts, &mut |item| match item {
+            Ok(a) => {
+                count += 1;
+                if count % 256 == 0 {
+                    bar.set_message(format!("{count} articles"));
+                }
+                on_article(a)
+            }
+            Err(e) => {
+                tracing::warn!("{e}");
+                errors.push(e)
+            }
+        });
+        if let storyline_ingest::Input::File(p) = input {
+            bar.inc(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+        }
+    }
+    bar.finish_and_clear();
+    errors
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn stage(&self, name: &'static str, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(0);
+        self.0.set_message(name);
+    }
+    fn inc(&self, n: u64) {
+        self.0.inc(n)
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear()
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Analyze {
+            paths,
+            format,
+            out,
+            explain,
+            story_threshold,
+            copy_threshold,
+            pretty,
+        } => {
+            let mut articles = Vec::new();
+            let errors = read_all(&paths, |a| articles.push(a));
+            if articles.is_empty() {
+                for e in &errors {
+                    eprintln!("storyline: {e}");
+                }
+                eprintln!("storyline: no article could be read");
+                return Ok(ExitCode::from(1));
+            }
+            let mut opts = Options {
+                explain,
+                ..Default::default()
+            };
+            opts.cluster.threshold = story_threshold;
+            opts.minhash.threshold = copy_threshold;
+            let bar = Bar(ProgressBar::new(0).with_style(
+                ProgressStyle::with_template(
+                    "{spinner} {msg:9} [{bar:30}] {pos}/{len} ({elapsed})",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            ));
+            let analysis = storyline_pipeline::analyze(articles, &opts, &bar);
+            let output = Output::from_analysis(&analysis, errors, explain);
+            let mut w = open_out(&out)?;
+            match format {
+                Format::Json if pretty => serde_json::to_writer_pretty(&mut w, &output)?,
+                Format::Json => serde_json::to_writer(&mut w, &output)?,
+                Format::Markdown => w.write_all(output.to_markdown().as_bytes())?,
+            }
+            w.write_all(b"\n")?;
+            w.flush()?;
+            if !output.errors.is_empty() {
+                eprintln!(
+                    "storyline: {} item(s) could not be read (see \"errors\")",
+                    output.errors.len()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract { paths, out } => {
+            let mut w = open_out(&out)?;
+            let mut written = 0u64;
+            let mut io_error = None;
+            let errors = read_all(&paths, |a| {
+                if io_error.is_some() {
+                    return;
+                }
+                let line = serde_json::json!({
+                    "id": a.id,
+                    "title": a.title,
+                    "text": a.text,
+                    "url": a.url,
+                    "source": a.source,
+                    "published": a.published_rfc3339(),
+                    "language": a.language,
+                    "byline": a.byline,
+                });
+                if let Err(e) = writeln!(w, "{line}") {
+                    io_error = Some(e);
+                }
+                written += 1;
+            });
+            if let Some(e) = io_error {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+            w.flush().ok();
+            for e in &errors {
+                eprintln!("storyline: {e}");
+            }
+            Ok(if written == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
