@@ -140,7 +140,7 @@ fn read_all(paths: &[PathBuf], mut on_article: impl FnMut(Article)) -> Vec<ItemE
         read_input(input, &opts, &mut |item| match item {
             Ok(a) => {
                 count += 1;
-                if count % 256 == 0 {
+                if count.is_multiple_of(256) {
                     bar.set_message(format!("{count} articles"));
                 }
                 on_article(a)

@@ -44,7 +44,7 @@ pub fn parse_json_date(v: &Value) -> Option<DateTime<Utc>> {
     match v {
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
-                from_epoch(i as f64)
+                from_epoch_int(i)
             } else {
                 n.as_f64().and_then(from_epoch)
             }
@@ -83,6 +83,19 @@ fn from_epoch(x: f64) -> Option<DateTime<Utc>> {
     in_range(d)
 }
 
+/// Integer epoch seconds, milliseconds or microseconds, exactly.
+fn from_epoch_int(x: i64) -> Option<DateTime<Utc>> {
+    let a = x.unsigned_abs();
+    let d = if a >= 100_000_000_000_000 {
+        Utc.timestamp_micros(x).single()
+    } else if a >= 100_000_000_000 {
+        Utc.timestamp_millis_opt(x).single()
+    } else {
+        Utc.timestamp_opt(x, 0).single()
+    }?;
+    in_range(d)
+}
+
 /// All-digit strings: `YYYYMMDD`, `YYYYMMDDHHMMSS`, or epoch (s / ms / µs, optional fraction).
 fn parse_numeric(s: &str) -> Option<DateTime<Utc>> {
     let body = s.strip_prefix('-').unwrap_or(s);
@@ -112,7 +125,10 @@ fn parse_numeric(s: &str) -> Option<DateTime<Utc>> {
     if x.abs() < 1e8 {
         return None;
     }
-    from_epoch(x)
+    match s.parse::<i64>() {
+        Ok(i) => from_epoch_int(i),
+        Err(_) => from_epoch(x),
+    }
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
@@ -172,7 +188,7 @@ fn tokenize(s: &str) -> Vec<Tok> {
     out
 }
 
-fn month_of(word: &str) -> Option<u32> {
+pub(crate) fn month_of(word: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
         "january",
         "february",
@@ -201,6 +217,10 @@ fn month_of(word: &str) -> Option<u32> {
 
 /// Offset in seconds east of UTC for the zone abbreviations news sites print.
 fn zone_offset(word: &str) -> Option<i32> {
+    if word == "ist" {
+        // India Standard Time, by far the most common "IST" in news.
+        return Some(5 * 3600 + 1800);
+    }
     let h = match word {
         "z" | "utc" | "gmt" | "ut" => 0,
         "et" | "est" => -5,
@@ -493,6 +513,7 @@ mod tests {
         assert_eq!(iso("11/19/2019"), "2019-11-19T00:00:00Z");
         assert_eq!(iso("19/11/2019"), "2019-11-19T00:00:00Z");
         assert_eq!(iso("19.11.2019 14:00"), "2019-11-19T14:00:00Z");
+        assert_eq!(iso("01:38:07 PM IST Nov 20, 2019"), "2019-11-20T08:08:07Z");
     }
 
     #[test]

@@ -177,17 +177,12 @@ pub(crate) fn read_input(
         return fail(sink, "empty file".to_string());
     }
     let head = &opened.head;
-    let utf16 = encoding_rs::Encoding::for_bom(head)
-        .filter(|(enc, _)| *enc != encoding_rs::UTF_8)
-        .map(|(enc, len)| (enc, len));
+    let utf16 = encoding_rs::Encoding::for_bom(head).filter(|(enc, _)| *enc != encoding_rs::UTF_8);
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         0
     };
-    if utf16.is_none() && is_binary(&head[bom..]) {
-        return fail(sink, "binary file, not text".to_string());
-    }
     let format = declared.unwrap_or_else(|| sniff(&head[bom..], head.len() < HEAD_BYTES));
 
     // Too large to read, known before reading.
@@ -202,6 +197,10 @@ pub(crate) fn read_input(
                 ),
             );
         }
+    }
+
+    if utf16.is_none() && is_binary(&opened.head[bom..]) {
+        return fail(sink, "binary file, not text".to_string());
     }
 
     if format == Format::JsonLines && utf16.is_none() {

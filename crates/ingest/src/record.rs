@@ -58,6 +58,7 @@ pub(crate) fn read_json_lines(
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut offset = start_offset;
+    let mut records = 0u64;
     loop {
         let (consumed, too_long) =
             match read_line_limited(reader, &mut buf, ctx.opts.max_line_bytes) {
@@ -95,6 +96,7 @@ pub(crate) fn read_json_lines(
         if trimmed.is_empty() {
             continue;
         }
+        records += 1;
         let result = utf8_at(trimmed, line_start + lead as u64)
             .and_then(|s| serde_json::from_str::<Value>(s).map_err(|e| json_error(&e)))
             .and_then(|v| match v {
@@ -107,6 +109,12 @@ pub(crate) fn read_json_lines(
                 other => Err(format!("expected a JSON object, found {}", kind_of(&other))),
             });
         sink(result.map_err(|why| ItemError::new(item(), why)));
+    }
+    if records == 0 && line_no > 0 {
+        sink(Err(ItemError::new(
+            ctx.name.clone(),
+            "empty file (only blank lines)",
+        )));
     }
 }
 

@@ -23,6 +23,8 @@ struct Stats {
     anchors: usize,
     /// Number of form controls inside (`input`, `button`, `select`, `textarea`).
     controls: usize,
+    /// Number of images inside (`img`, `picture`).
+    images: usize,
 }
 
 const SKIP_TEXT: &[&str] = &["script", "style", "noscript", "template", "head", "title"];
@@ -238,7 +240,11 @@ fn compute_stats(root: NodeRef) -> HashMap<NodeId, Stats> {
                         s.prose += cs.prose;
                         s.anchors += cs.anchors;
                         s.controls += cs.controls;
+                        s.images += cs.images;
                     }
+                }
+                if matches!(name.as_str(), "img" | "picture") {
+                    s.images += 1;
                 }
                 if matches!(name.as_str(), "input" | "button" | "select" | "textarea") {
                     s.controls += 1;
@@ -417,6 +423,17 @@ pub(crate) fn clean(doc: &Document, tuning: &Tuning) -> usize {
             if tuning.rm_links && is_link_list(&name, &s, tuning) {
                 remove = true;
                 list = true;
+            }
+            if std::env::var("DBG").is_ok() && n.attr("class").is_some_and(|c| c.contains("imgTop")) {
+                eprintln!("{:?} {:?}", s, tokens);
+            }
+            if tuning.rm_image_captions
+                && s.images == 1
+                && s.text > 0
+                && s.text <= 600
+                && matches!(name.as_str(), "div" | "figure" | "section")
+            {
+                remove = true;
             }
             if tuning.rm_widgets && s.controls > 0 && s.text <= 400 {
                 remove = true;

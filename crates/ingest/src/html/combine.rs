@@ -96,6 +96,9 @@ fn token_count(lines: &[String]) -> usize {
     lines.iter().map(|l| words(l).len()).sum()
 }
 
+/// Fewest words of a text found by one extractor only.
+const MIN_SOLE_WORDS: usize = 8;
+
 /// Choose the article text from the Readability (`primary`) and trafilatura (`secondary`)
 /// extractions.
 pub(crate) fn combine(
@@ -106,11 +109,19 @@ pub(crate) fn combine(
 ) -> Vec<String> {
     let p = lines(primary);
     let s = lines(secondary);
+    // What only one extractor saw must at least look like a text.
+    let alone = |ls: Vec<String>| {
+        if token_count(&ls) >= MIN_SOLE_WORDS {
+            ls
+        } else {
+            Vec::new()
+        }
+    };
     if p.is_empty() {
-        return s;
+        return alone(s);
     }
     if s.is_empty() {
-        return p;
+        return alone(p);
     }
     let s_support = Support::new(secondary);
     let supported: Vec<bool> = p

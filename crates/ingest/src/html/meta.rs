@@ -62,7 +62,7 @@ pub(crate) fn collect(doc: &Document, given_url: Option<&str>) -> Meta {
     let get = |keys: &[&str]| -> Option<String> {
         keys.iter()
             .filter_map(|k| metas.get(*k))
-            .map(|v| normalize_space(v))
+            .map(|v| normalize_space(&decode_entities(v)))
             .find(|v| !v.is_empty())
     };
 
@@ -145,6 +145,7 @@ fn meta_map(doc: &Document) -> HashMap<String, String> {
 
 fn json_ld(doc: &Document) -> LdArticle {
     let mut best = LdArticle::default();
+    let mut fallback_date = None;
     for node in doc.select("script[type]").nodes() {
         let is_ld = node
             .attr("type")
@@ -159,16 +160,78 @@ fn json_ld(doc: &Document) -> LdArticle {
             .trim_end_matches("]]>")
             .trim()
             .trim_end_matches(';');
-        let Ok(v) = serde_json::from_str::<Value>(raw) else {
-            continue;
+        let v = match serde_json::from_str::<Value>(raw) {
+            Ok(v) => v,
+            Err(_) => match serde_json::from_str::<Value>(&relax_json(raw)) {
+                Ok(v) => v,
+                Err(_) => continue,
+            },
         };
         let mut found = Vec::new();
         find_articles(&v, 0, &mut found);
         for obj in found {
             merge_article(&mut best, obj);
         }
+        if best.published.is_none() && fallback_date.is_none() {
+            fallback_date = any_date_published(&v, 0);
+        }
     }
+    // A page typed otherwise (`WebPage`, `MedicalWebPage`...) may still date itself.
+    best.published = best.published.or(fallback_date);
     best
+}
+
+/// The first `datePublished` anywhere in a JSON-LD value.
+fn any_date_published(v: &Value, depth: usize) -> Option<DateTime<Utc>> {
+    if depth > 6 {
+        return None;
+    }
+    match v {
+        Value::Object(map) => map
+            .get("datePublished")
+            .and_then(parse_json_date)
+            .or_else(|| map.values().find_map(|x| any_date_published(x, depth + 1))),
+        Value::Array(items) => items
+            .iter()
+            .take(64)
+            .find_map(|x| any_date_published(x, depth + 1)),
+        _ => None,
+    }
+}
+
+/// Repair the two mistakes hand-written JSON-LD makes most: trailing commas and raw control
+/// characters inside strings.
+fn relax_json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_str = false;
+    let mut escaped = false;
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            } else if c.is_control() {
+                out.push(' ');
+                continue;
+            }
+            out.push(c);
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        } else if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}') | Some(']')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn type_matches(v: &Value) -> bool {
@@ -281,20 +344,7 @@ fn looks_like_url(s: &str) -> bool {
     s.starts_with("http://") || s.starts_with("https://") || s.starts_with("www.")
 }
 
-/// Decode the few entities that leak into JSON-LD strings.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#039;", "'")
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&nbsp;", " ")
-}
+use super::fallback::decode_entities;
 
 const TITLE_SEPARATORS: &[&str] = &[
     " | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ",
@@ -322,8 +372,12 @@ fn pick_title(
         .filter(|t| !t.is_empty());
     let candidates = [
         ld.headline.clone(),
-        metas.get("og:title").map(|s| normalize_space(s)),
-        metas.get("twitter:title").map(|s| normalize_space(s)),
+        metas
+            .get("og:title")
+            .map(|s| normalize_space(&decode_entities(s))),
+        metas
+            .get("twitter:title")
+            .map(|s| normalize_space(&decode_entities(s))),
         doc_title,
     ];
     let raw = candidates.into_iter().flatten().find(|t| !t.is_empty());
@@ -418,6 +472,23 @@ fn published_date(
     if let Some(d) = ld.published {
         return Some(d);
     }
+    // Site-specific names: any meta key about a publication or post date.
+    let mut keys: Vec<&String> = metas
+        .keys()
+        .filter(|k| {
+            let k = k.as_str();
+            (k.contains("date") || k.contains("publish"))
+                && ![
+                    "modif", "updat", "expir", "valid", "revis", "edit", "change", "crawl", "index",
+                ]
+                .iter()
+                .any(|x| k.contains(x))
+        })
+        .collect();
+    keys.sort();
+    if let Some(d) = keys.iter().find_map(|k| parse_date(&metas[*k])) {
+        return Some(d);
+    }
     for node in doc
         .select("[itemprop=datePublished], time[pubdate], time[datetime]")
         .nodes()
@@ -449,6 +520,33 @@ fn date_in_url(url: &str) -> Option<DateTime<Utc>> {
             }
         }
     }
+    for w in parts.windows(3) {
+        if w[0].len() == 4 && w[2].len() <= 2 {
+            if let (Ok(y), Some(m), Ok(d)) = (
+                w[0].parse::<i32>(),
+                crate::date::month_of(&w[1].to_ascii_lowercase()),
+                w[2].parse::<u32>(),
+            ) {
+                if let Some(nd) = chrono::NaiveDate::from_ymd_opt(y, m, d) {
+                    if (1995..=2100).contains(&y) {
+                        return Some(nd.and_time(chrono::NaiveTime::MIN).and_utc());
+                    }
+                }
+            }
+        }
+    }
+    for part in &parts {
+        // A slug ending in -YYYYMMDD.
+        if let Some((_, tail)) = part.rsplit_once('-') {
+            if tail.len() == 8 && tail.bytes().all(|b| b.is_ascii_digit()) {
+                if let Ok(nd) = chrono::NaiveDate::parse_from_str(tail, "%Y%m%d") {
+                    if (1995..=2100).contains(&chrono::Datelike::year(&nd)) {
+                        return Some(nd.and_time(chrono::NaiveTime::MIN).and_utc());
+                    }
+                }
+            }
+        }
+    }
     for part in parts {
         let p = part.get(..10).unwrap_or("");
         if p.len() == 10 && p.as_bytes()[4] == b'-' && p.as_bytes()[7] == b'-' {
@@ -461,7 +559,7 @@ fn date_in_url(url: &str) -> Option<DateTime<Utc>> {
 }
 
 fn clean_byline(s: &str) -> Option<String> {
-    let s = normalize_space(s);
+    let s = normalize_space(&decode_entities(s));
     let lower = s.to_lowercase();
     let s = if lower.starts_with("by ") {
         s[3..].trim().to_string()
@@ -540,5 +638,14 @@ mod tests {
         assert!(date_in_url("https://x.com/2019/11/19/story.html").is_some());
         assert!(date_in_url("https://x.com/news/2019-11-19-story").is_some());
         assert!(date_in_url("https://x.com/news/story").is_none());
+        assert!(date_in_url("https://x.com/2019/nov/18/story/").is_some());
+        assert!(date_in_url("https://x.com/cells-that-taste-20191115/").is_some());
+    }
+
+    #[test]
+    fn relaxed_json() {
+        let v: Value =
+            serde_json::from_str(&relax_json("{\"a\": [1, 2, ], \"b\": \"x\ny\",}")).unwrap();
+        assert_eq!(v["b"], "x y");
     }
 }

@@ -11,6 +11,7 @@
 
 mod clean;
 mod combine;
+mod fallback;
 mod meta;
 
 use chrono::{DateTime, Utc};
@@ -68,6 +69,8 @@ pub struct Tuning {
     pub rm_links: bool,
     /// Remove small blocks holding form controls (newsletter boxes, polls, share bars).
     pub rm_widgets: bool,
+    /// Remove small blocks made of one image and a short text (a caption).
+    pub rm_image_captions: bool,
     /// Remove inline clusters of three or more links (hover cards).
     pub rm_link_clusters: bool,
     /// Remove the short label just before a removed list.
@@ -103,6 +106,7 @@ impl Default for Tuning {
             rm_class: true,
             rm_links: true,
             rm_widgets: true,
+            rm_image_captions: false,
             rm_link_clusters: true,
             rm_list_labels: true,
             keep_interior: false,
@@ -150,6 +154,7 @@ impl Tuning {
             "rm_class" => self.rm_class = b()?,
             "rm_links" => self.rm_links = b()?,
             "rm_widgets" => self.rm_widgets = b()?,
+            "rm_image_captions" => self.rm_image_captions = b()?,
             "rm_link_clusters" => self.rm_link_clusters = b()?,
             "rm_list_labels" => self.rm_list_labels = b()?,
             "keep_interior" => self.keep_interior = b()?,
@@ -184,9 +189,37 @@ impl Tuning {
     }
 }
 
+/// Deeper pages are not parsed into a tree (html5ever's work grows with the square of the
+/// nesting, and the extractors recurse): their text is taken by stripping tags.
+const MAX_NESTING: usize = 1500;
+/// Stack of the thread that runs the extractors (reserved, used only as deep as needed).
+const STACK_BYTES: usize = 64 * 1024 * 1024;
+
 /// [`extract`] with explicit knobs.
 #[doc(hidden)]
 pub fn extract_tuned(html: &str, url: Option<&str>, tuning: &Tuning) -> Extracted {
+    if fallback::nesting_depth(html) > MAX_NESTING {
+        return fallback::extract(html, url);
+    }
+    // The extractors recurse over the tree: give them a stack that does not depend on the
+    // caller's thread, and survive a panic in them.
+    let run = || extract_tree(html, url, tuning);
+    let joined = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("storyline-html".into())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, run)
+            .map(|handle| handle.join())
+    });
+    match joined {
+        Ok(Ok(ex)) => ex,
+        Ok(Err(_)) => fallback::extract(html, url),
+        Err(_) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|_| fallback::extract(html, url)),
+    }
+}
+
+fn extract_tree(html: &str, url: Option<&str>, tuning: &Tuning) -> Extracted {
     let doc = Document::from(html);
     let meta = meta::collect(&doc, url);
     let removed = clean::clean(&doc, tuning);
@@ -198,45 +231,53 @@ pub fn extract_tuned(html: &str, url: Option<&str>, tuning: &Tuning) -> Extracte
     let page_url = meta.url.as_deref().or(url);
 
     let traf = || run_trafilatura(&cleaned, page_url);
-    let (text_lines, traf_title) = match tuning.engine {
+    let (text_lines, other_title, traf_meta) = match tuning.engine {
         Engine::Trafilatura => {
-            let (t, title) = traf();
-            (combine::lines(&t), title)
+            let (t, m) = traf();
+            (combine::lines(&t), None, m)
         }
         Engine::Readability => {
             let (r, title) = run_readability(doc, page_url);
-            (combine::lines(&r), title)
+            (combine::lines(&r), title, None)
         }
         Engine::Combined => {
             let (r, r_title) = run_readability(doc, page_url);
-            let (t, t_title) = traf();
+            let (t, m) = traf();
             (
                 combine::combine(&r, &t, meta.ld_body.as_deref(), tuning),
-                r_title.or(t_title),
+                r_title,
+                m,
             )
         }
     };
-    let title = meta.title.clone().or(traf_title);
+    // What our own metadata reading missed, trafilatura's may have.
+    let traf_meta = traf_meta.unwrap_or_default();
+    let nonempty = |s: Option<String>| s.map(|v| normalize_space(&v)).filter(|v| !v.is_empty());
+    let title = meta
+        .title
+        .clone()
+        .or_else(|| nonempty(traf_meta.title))
+        .or(other_title);
     let text_lines = combine::filter_lines(text_lines, title.as_deref(), tuning);
     Extracted {
         title,
         text: text_lines.join("\n\n"),
-        published: meta.published,
-        source: meta.site,
+        published: meta.published.or(traf_meta.date),
+        source: meta.site.or_else(|| nonempty(traf_meta.sitename)),
         url: meta.url,
-        byline: meta.byline,
+        byline: meta.byline.or_else(|| nonempty(traf_meta.author)),
         language: meta.language,
     }
 }
 
-fn run_trafilatura(html: &str, url: Option<&str>) -> (String, Option<String>) {
+fn run_trafilatura(html: &str, url: Option<&str>) -> (String, Option<rs_trafilatura::Metadata>) {
     let opts = rs_trafilatura::Options {
         url: url.map(str::to_string),
         ..Default::default()
     };
     let res = std::panic::catch_unwind(|| rs_trafilatura::extract_with_options(html, &opts));
     match res {
-        Ok(Ok(r)) => (r.content_text, r.metadata.title),
+        Ok(Ok(r)) => (r.content_text, Some(r.metadata)),
         _ => (String::new(), None),
     }
 }
