@@ -25,8 +25,16 @@
 //! `timestamp` (see [`date`]); `author`, `byline`, `authors` (arrays joined with ", ");
 //! `language`, `lang`. A record with `html` / `raw_html` and no text has its HTML extracted.
 //!
+//! Standard input has the stem `stdin` in ids (`stdin:3`) and the name `-` in errors and
+//! origins (`-:3`).
+//!
 //! Languages are ISO 639-3 codes (`eng`): declared ones are normalised, missing ones detected
-//! from the text with whatlang.
+//! from the text with whatlang. For HTML pages the detected language comes first (a page's
+//! `lang` attribute is often a template default), the declared one is the fallback.
+//!
+//! Bad input is reported, never fatal: an empty file, binary data, invalid UTF-8 in text or
+//! JSON (with its byte offset), a document over [`ReadOptions::max_document_bytes`] (refused
+//! before reading when its size is known), corrupt gzip, a bad JSON line (that line only).
 
 pub mod date;
 pub mod html;

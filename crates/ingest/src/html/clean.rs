@@ -23,8 +23,6 @@ struct Stats {
     anchors: usize,
     /// Number of form controls inside (`input`, `button`, `select`, `textarea`).
     controls: usize,
-    /// Number of images inside (`img`, `picture`).
-    images: usize,
 }
 
 const SKIP_TEXT: &[&str] = &["script", "style", "noscript", "template", "head", "title"];
@@ -162,7 +160,20 @@ const BOILERPLATE_PREFIXES: &[&str] = &[
     "caption",
 ];
 
-const HIDDEN_WORDS: &[&str] = &["hidden", "hide", "invisible"];
+/// Whole class names that hide an element on every screen (not `hidden-xs` and the like,
+/// which hide it on some screen sizes only), or show it to screen readers only.
+const HIDDEN_CLASSES: &[&str] = &[
+    "hidden",
+    "hide",
+    "is-hidden",
+    "invisible",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "screen-reader-text",
+    "screen-reader-only",
+    "offscreen",
+];
 
 fn name_of(n: &NodeRef) -> String {
     n.node_name()
@@ -240,11 +251,7 @@ fn compute_stats(root: NodeRef) -> HashMap<NodeId, Stats> {
                         s.prose += cs.prose;
                         s.anchors += cs.anchors;
                         s.controls += cs.controls;
-                        s.images += cs.images;
                     }
-                }
-                if matches!(name.as_str(), "img" | "picture") {
-                    s.images += 1;
                 }
                 if matches!(name.as_str(), "input" | "button" | "select" | "textarea") {
                     s.controls += 1;
@@ -271,7 +278,7 @@ fn compute_stats(root: NodeRef) -> HashMap<NodeId, Stats> {
     stats
 }
 
-fn is_hidden(n: &NodeRef, tokens: &[String]) -> bool {
+fn is_hidden(n: &NodeRef) -> bool {
     if n.has_attr("hidden") {
         return true;
     }
@@ -285,7 +292,10 @@ fn is_hidden(n: &NodeRef, tokens: &[String]) -> bool {
             return true;
         }
     }
-    tokens.iter().any(|t| HIDDEN_WORDS.contains(&t.as_str()))
+    n.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace()
+            .any(|c| HIDDEN_CLASSES.iter().any(|h| h.eq_ignore_ascii_case(c)))
+    })
 }
 
 fn is_link_list(name: &str, s: &Stats, tuning: &Tuning) -> bool {
@@ -410,7 +420,7 @@ pub(crate) fn clean(doc: &Document, tuning: &Tuning) -> usize {
                 remove = true;
             }
             if tuning.rm_hidden
-                && (is_hidden(&n, &tokens)
+                && (is_hidden(&n)
                     || tuning.rm_aria_hidden
                         && n.attr("aria-hidden").is_some_and(|v| v.trim() == "true"))
             {
@@ -423,17 +433,6 @@ pub(crate) fn clean(doc: &Document, tuning: &Tuning) -> usize {
             if tuning.rm_links && is_link_list(&name, &s, tuning) {
                 remove = true;
                 list = true;
-            }
-            if std::env::var("DBG").is_ok() && n.attr("class").is_some_and(|c| c.contains("imgTop")) {
-                eprintln!("{:?} {:?}", s, tokens);
-            }
-            if tuning.rm_image_captions
-                && s.images == 1
-                && s.text > 0
-                && s.text <= 600
-                && matches!(name.as_str(), "div" | "figure" | "section")
-            {
-                remove = true;
             }
             if tuning.rm_widgets && s.controls > 0 && s.text <= 400 {
                 remove = true;

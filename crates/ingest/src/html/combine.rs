@@ -12,12 +12,27 @@ use std::hash::{Hash, Hasher};
 
 use super::Tuning;
 
-/// Lower-cased `\w+` tokens.
+/// Characters of scripts written without spaces between words (CJK, kana, Hangul, Thai).
+fn unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0E7F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
+/// Lower-cased `\w+` tokens, also split where a run changes between a script written
+/// without spaces and one written with them (`アプリKindle` → `アプリ`, `kindle`), so that
+/// two extractions differing only in the spaces they put around inline elements agree.
 pub(crate) fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut cur_unspaced = false;
     for c in s.chars() {
         if c.is_alphanumeric() || c == '_' {
+            let u = unspaced_script(c);
+            if !cur.is_empty() && u != cur_unspaced {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur_unspaced = u;
             cur.extend(c.to_lowercase());
         } else if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));

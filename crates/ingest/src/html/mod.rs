@@ -1,13 +1,19 @@
 //! Main-text and metadata extraction from HTML pages.
 //!
 //! Pipeline: parse once (html5ever via `dom_query`), read the metadata, remove page
-//! furniture with general rules ([`clean`]), run two extractors on the cleaned page
+//! furniture with general rules (see `clean.rs`), run two extractors on the cleaned page
 //! (dom_smoothie, a Readability port, in formatted-text mode, and rs-trafilatura), keep the
 //! lines of the Readability text that the trafilatura text supports (falling back to one of
 //! them when they disagree), then drop leftover label, credit and byline lines.
 //!
 //! Broken HTML is parsed the way browsers do (html5ever never fails); the text may then be
-//! empty, which callers treat as "no article".
+//! empty, which callers treat as "no article". Pages nested too deeply to parse in reasonable
+//! time have their tags stripped instead, and the extractors run on a thread with a large
+//! stack so that no page can overflow the caller's.
+//!
+//! Quality, measured with `eval/extraction.py` on the article-extraction benchmark pages
+//! (shingle precision / recall / F1): 0.980 / 0.987 / 0.984, against 0.921 / 0.989 / 0.954
+//! for dom_smoothie alone and 0.925 / 0.992 / 0.957 for rs-trafilatura alone.
 
 mod clean;
 mod combine;
@@ -69,8 +75,6 @@ pub struct Tuning {
     pub rm_links: bool,
     /// Remove small blocks holding form controls (newsletter boxes, polls, share bars).
     pub rm_widgets: bool,
-    /// Remove small blocks made of one image and a short text (a caption).
-    pub rm_image_captions: bool,
     /// Remove inline clusters of three or more links (hover cards).
     pub rm_link_clusters: bool,
     /// Remove the short label just before a removed list.
@@ -106,7 +110,6 @@ impl Default for Tuning {
             rm_class: true,
             rm_links: true,
             rm_widgets: true,
-            rm_image_captions: false,
             rm_link_clusters: true,
             rm_list_labels: true,
             keep_interior: false,
@@ -154,7 +157,6 @@ impl Tuning {
             "rm_class" => self.rm_class = b()?,
             "rm_links" => self.rm_links = b()?,
             "rm_widgets" => self.rm_widgets = b()?,
-            "rm_image_captions" => self.rm_image_captions = b()?,
             "rm_link_clusters" => self.rm_link_clusters = b()?,
             "rm_list_labels" => self.rm_list_labels = b()?,
             "keep_interior" => self.keep_interior = b()?,
