@@ -233,16 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if io_error.is_some() {
                     return;
                 }
-                let line = serde_json::json!({
-                    "id": a.id,
-                    "title": a.title,
-                    "text": a.text,
-                    "url": a.url,
-                    "source": a.source,
-                    "published": a.published_rfc3339(),
-                    "language": a.language,
-                    "byline": a.byline,
-                });
+                let line = storyline_ingest::extract_record(&a);
                 if let Err(e) = writeln!(w, "{line}") {
                     io_error = Some(e);
                 }

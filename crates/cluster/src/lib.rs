@@ -233,8 +233,8 @@ impl StoryClusterer {
         }
     }
 
-    /// Best existing story for a vector: (story, decayed score).
-    pub fn best_story(&self, v: &SparseVec, time: Option<i64>) -> Option<(u32, f32)> {
+    /// Stories indexed under any of the `query_terms` strongest terms of `v`, sorted, unique.
+    fn candidates(&self, v: &SparseVec) -> Vec<u32> {
         let mut query: Vec<&(u32, f32)> = v.iter().collect();
         query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         query.truncate(self.opts.query_terms);
@@ -246,6 +246,12 @@ impl StoryClusterer {
             .collect();
         cands.sort_unstable();
         cands.dedup();
+        cands
+    }
+
+    /// Best existing story for a vector: (story, decayed score).
+    pub fn best_story(&self, v: &SparseVec, time: Option<i64>) -> Option<(u32, f32)> {
+        let cands = self.candidates(v);
         let mut best: Option<(u32, f32)> = None;
         for s in cands {
             let story = &self.stories[s as usize];
@@ -338,20 +344,9 @@ impl StoryClusterer {
         }
         for s in 0..n {
             let story = &self.stories[s];
-            let mut query: Vec<&(u32, f32)> = story.centroid.iter().collect();
-            query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            query.truncate(self.opts.query_terms);
-            let mut cands: Vec<u32> = query
-                .iter()
-                .filter_map(|(t, _)| self.index.get(t))
-                .flatten()
-                .copied()
-                .filter(|&c| (c as usize) < s)
-                .collect();
-            cands.sort_unstable();
-            cands.dedup();
+            let cands = self.candidates(&story.centroid);
             let mut best: Option<(u32, f32)> = None;
-            for c in cands {
+            for c in cands.into_iter().filter(|&c| (c as usize) < s) {
                 let other = &self.stories[c as usize];
                 let score =
                     dot(&story.centroid, &other.centroid) * self.decay(other, story.last_time);

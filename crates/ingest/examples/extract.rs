@@ -15,20 +15,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use storyline_ingest::html::{extract_tuned, Tuning};
-use storyline_ingest::{read_paths, Article, ReadOptions};
-
-fn line(a: &Article) -> serde_json::Value {
-    serde_json::json!({
-        "id": a.id,
-        "title": a.title,
-        "text": a.text,
-        "url": a.url,
-        "source": a.source,
-        "published": a.published_rfc3339(),
-        "language": a.language,
-        "byline": a.byline,
-    })
-}
+use storyline_ingest::{extract_record as line, read_paths, Article, ReadOptions};
 
 fn main() {
     let mut tuning = Tuning::default();

@@ -47,6 +47,21 @@ use std::path::{Path, PathBuf};
 
 pub use storyline_core::{Article, ItemError, Origin};
 
+/// The record `storyline extract` writes for an article (one JSON line each):
+/// `{"id","title","text","url","source","published","language","byline"}`.
+pub fn extract_record(a: &Article) -> serde_json::Value {
+    serde_json::json!({
+        "id": a.id,
+        "title": a.title,
+        "text": a.text,
+        "url": a.url,
+        "source": a.source,
+        "published": a.published_rfc3339(),
+        "language": a.language,
+        "byline": a.byline,
+    })
+}
+
 /// One input to read: a file or standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {

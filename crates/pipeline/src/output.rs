@@ -37,7 +37,8 @@ pub struct ArticleOut {
     pub copy_of: Option<String>,
     /// `exact` or `near` (null for originals).
     pub copy_kind: Option<&'static str>,
-    /// Estimated word-shingle Jaccard similarity to the original (null for originals).
+    /// Estimated word-shingle Jaccard similarity to the earlier article this one matched
+    /// (1.0 for exact copies, null for originals).
     pub similarity: Option<f64>,
     pub language: Option<String>,
     /// `file` or `file:line` the article was read from.

@@ -229,6 +229,17 @@ impl BoilerplateModel {
 mod tests {
     use super::*;
 
+    fn model_of(docs: &[String]) -> BoilerplateModel {
+        let mut m = BoilerplateModel::new(BoilerplateOptions::default());
+        for d in docs {
+            m.add_document(d);
+        }
+        for d in docs {
+            m.vote(d);
+        }
+        m
+    }
+
     fn article(topic: &str, i: usize) -> String {
         format!(
             "Home | News | Sport\n\
@@ -245,13 +256,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| article(t, i))
             .collect();
-        let mut m = BoilerplateModel::new(BoilerplateOptions::default());
-        for d in &docs {
-            m.add_document(d);
-        }
-        for d in &docs {
-            m.vote(d);
-        }
+        let m = model_of(&docs);
         let c = m.clean(&docs[0]);
         assert!(!c.text.contains("Home | News"));
         assert!(!c.text.contains("Leave a comment"));
@@ -266,13 +271,7 @@ mod tests {
                     Shipping lines diverted vessels to other harbours.";
         let mut docs: Vec<String> = (0..4).map(|_| wire.to_string()).collect();
         docs.push("An unrelated story about a football match. The home side won.".into());
-        let mut m = BoilerplateModel::new(BoilerplateOptions::default());
-        for d in &docs {
-            m.add_document(d);
-        }
-        for d in &docs {
-            m.vote(d);
-        }
+        let m = model_of(&docs);
         let c = m.clean(&docs[0]);
         assert!(c.removed.is_empty(), "{:?}", c.removed);
         assert!(c.text.contains("Dockers demanded higher pay."));
@@ -286,13 +285,7 @@ mod tests {
             .map(|t| format!("The {t} mayor opened a new library on Friday.\n{disclaimer}"))
             .collect();
         docs.push(disclaimer.to_string());
-        let mut m = BoilerplateModel::new(BoilerplateOptions::default());
-        for d in &docs {
-            m.add_document(d);
-        }
-        for d in &docs {
-            m.vote(d);
-        }
+        let m = model_of(&docs);
         assert!(m.clean(&docs[4]).text.is_empty());
         assert_eq!(
             m.clean(&docs[0]).text,
