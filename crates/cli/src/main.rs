@@ -11,6 +11,8 @@ use storyline_core::{Article, ItemError};
 use storyline_ingest::{discover, read_input, ReadOptions};
 use storyline_pipeline::{Options, Output, Progress};
 
+mod provenance_cmds;
+
 const EXAMPLES: &str = "\
 Examples:
   storyline analyze examples/sample                 stories of the sample corpus, as JSON
@@ -86,6 +88,10 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Score sentence pairs: is b a rewrite (paraphrase) of a? Reads JSON lines
+    /// {"id","a","b"}, writes {"id","score","rewrite"} (score: probability 0–1; rewrite:
+    /// the engine's verdict at its default threshold).
+    PairScore(provenance_cmds::PairScoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -225,6 +231,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::PairScore(args) => provenance_cmds::pair_score(args),
         Command::Extract { paths, out } => {
             let mut w = open_out(&out)?;
             let mut written = 0u64;

@@ -12,7 +12,10 @@
 //!
 //! The output model ([`Output`]) is the public JSON contract documented in `docs/json.md`.
 
+mod encoder;
 pub mod output;
+
+pub use encoder::{load_encoder, Encoder};
 
 use std::collections::HashMap;
 
