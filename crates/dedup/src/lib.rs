@@ -12,8 +12,9 @@
 //! and each is matched against those already added.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use storyline_text::{fingerprint_key, hash64, tokens};
+use storyline_text::{hash64, tokens};
 
 /// MinHash / LSH parameters.
 #[derive(Debug, Clone)]
@@ -65,8 +66,21 @@ fn splitmix64(state: &mut u64) -> u64 {
 #[derive(Debug, Clone)]
 pub struct MinHasher {
     opts: MinHashOptions,
-    a: Vec<u64>,
-    b: Vec<u64>,
+    /// The multipliers `a` and offsets `b` of the hash functions, split into 32-bit halves and
+    /// padded to a multiple of [`LANES`] for the vectorised signature loop (see
+    /// [`MinHasher::signature_of`]).
+    halves: Halves,
+}
+
+/// Width of the signature loop's blocks (8 × u32 = one AVX2 register).
+const LANES: usize = 8;
+
+#[derive(Debug, Clone, Default)]
+struct Halves {
+    a_lo: Vec<u32>,
+    a_hi: Vec<u32>,
+    b_lo: Vec<u32>,
+    b_hi: Vec<u32>,
 }
 
 /// A MinHash signature (one `u32` per hash function).
@@ -76,38 +90,91 @@ impl MinHasher {
     pub fn new(opts: MinHashOptions) -> Self {
         let mut state = opts.seed;
         let n = opts.num_perm();
-        let a = (0..n).map(|_| splitmix64(&mut state) | 1).collect();
-        let b = (0..n).map(|_| splitmix64(&mut state)).collect();
-        MinHasher { opts, a, b }
+        let a: Vec<u64> = (0..n).map(|_| splitmix64(&mut state) | 1).collect();
+        let b: Vec<u64> = (0..n).map(|_| splitmix64(&mut state)).collect();
+        let padded = n.div_ceil(LANES) * LANES;
+        let half = |v: &[u64], shift: u32| -> Vec<u32> {
+            let mut out: Vec<u32> = v.iter().map(|x| (x >> shift) as u32).collect();
+            out.resize(padded, 0);
+            out
+        };
+        let halves = Halves {
+            a_lo: half(&a, 0),
+            a_hi: half(&a, 32),
+            b_lo: half(&b, 0),
+            b_hi: half(&b, 32),
+        };
+        MinHasher { opts, halves }
     }
 
     pub fn options(&self) -> &MinHashOptions {
         &self.opts
     }
 
-    /// 64-bit hashes of the word shingles of a text (lower-cased word tokens). A text
-    /// shorter than one shingle yields one shingle of all its words; an empty text none.
+    /// 64-bit hashes of the word shingles of a text (lower-cased word tokens), sorted and
+    /// deduplicated. A text shorter than one shingle yields one shingle of all its words; an
+    /// empty text none.
     pub fn shingles(&self, text: &str) -> Vec<u64> {
-        let words: Vec<u64> = tokens(text).iter().map(|t| hash64(&t.lower)).collect();
-        let k = self.opts.shingle.max(1);
-        if words.is_empty() {
-            return Vec::new();
-        }
-        let mut out: Vec<u64> = if words.len() <= k {
-            vec![combine(&words)]
-        } else {
-            words.windows(k).map(combine).collect()
-        };
+        let mut out = self.shingle_hashes(text);
         out.sort_unstable();
         out.dedup();
         out
     }
 
-    /// Signature of a set of shingle hashes.
+    /// The shingle hashes of `text` in text order, repeats included.
+    fn shingle_hashes(&self, text: &str) -> Vec<u64> {
+        let mut words = Vec::new();
+        word_hashes(text, &mut words);
+        self.shingles_of_words(&words)
+    }
+
+    /// Shingle hashes of a sequence of word hashes, in order, repeats included.
+    fn shingles_of_words(&self, words: &[u64]) -> Vec<u64> {
+        let k = self.opts.shingle.max(1);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        if words.len() <= k {
+            vec![combine(words)]
+        } else {
+            words.windows(k).map(combine).collect()
+        }
+    }
+
+    /// Signature of a set of shingle hashes (order and repeats do not matter).
+    ///
+    /// Hash function `i` maps shingle `x` to the high 32 bits of `a[i]·x + b[i]` (mod 2^64).
+    /// The product is computed from 32-bit halves, which vectorises (four 32×32 multiplies per
+    /// lane instead of a 64×64 one); on x86-64 an AVX2 build of the same loop is picked at
+    /// run time. The result is the same on every path.
     pub fn signature_of(&self, shingles: &[u64]) -> Signature {
-        let mut sig = vec![u32::MAX; self.a.len()];
+        let mut sig = vec![u32::MAX; self.halves.a_lo.len()];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2 (checked just above).
+                unsafe { signature_avx2(&self.halves, shingles, &mut sig) };
+                sig.truncate(self.opts.num_perm());
+                return sig;
+            }
+        }
+        signature_blocks(&self.halves, shingles, &mut sig);
+        sig.truncate(self.opts.num_perm());
+        sig
+    }
+
+    /// The signature as a plain loop over 64-bit products: the definition
+    /// [`signature_of`](Self::signature_of) must match (used by the tests).
+    #[cfg(test)]
+    fn signature_reference(&self, shingles: &[u64]) -> Signature {
+        // The hash functions exactly as `new` draws them, independently of the halves.
+        let n = self.opts.num_perm();
+        let mut state = self.opts.seed;
+        let a: Vec<u64> = (0..n).map(|_| splitmix64(&mut state) | 1).collect();
+        let b: Vec<u64> = (0..n).map(|_| splitmix64(&mut state)).collect();
+        let mut sig = vec![u32::MAX; n];
         for &x in shingles {
-            for (s, (a, b)) in sig.iter_mut().zip(self.a.iter().zip(&self.b)) {
+            for (s, (a, b)) in sig.iter_mut().zip(a.iter().zip(&b)) {
                 let h = (a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32;
                 if h < *s {
                     *s = h;
@@ -118,7 +185,186 @@ impl MinHasher {
     }
 
     pub fn signature(&self, text: &str) -> Signature {
-        self.signature_of(&self.shingles(text))
+        // MinHash ignores order and repeats: no need to sort and deduplicate the shingles.
+        self.signature_of(&self.shingle_hashes(text))
+    }
+
+    /// The exact-copy key of a text and the signature of that key, in one pass over the text:
+    /// the same as `(copy_key(text), self.signature(&copy_key(text)))`, which is what
+    /// [`CopyDetector::add`] uses.
+    pub fn key_and_signature(&self, text: &str) -> (String, Signature) {
+        let (key, words) = key_and_word_hashes(text);
+        let sig = self.signature_of(&self.shingles_of_words(&words));
+        (key, sig)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn signature_avx2(h: &Halves, shingles: &[u64], sig: &mut [u32]) {
+    signature_blocks(h, shingles, sig)
+}
+
+/// `sig[i] = min(sig[i], hi32(a[i]·x + b[i]))` over all shingles `x`, on 32-bit halves:
+/// with `a·x = a_lo·x_lo + 2^32·(a_hi·x_lo + a_lo·x_hi)` (mod 2^64), the high half of
+/// `a·x + b` is `hi(a_lo·x_lo) + lo(a_hi·x_lo + a_lo·x_hi) + b_hi + carry`, where `carry`
+/// comes from `lo(a_lo·x_lo) + b_lo`.
+#[inline(always)]
+fn signature_blocks(h: &Halves, shingles: &[u64], sig: &mut [u32]) {
+    let blocks = sig.len() / LANES;
+    for blk in 0..blocks {
+        let r = blk * LANES..(blk + 1) * LANES;
+        let a_lo: &[u32; LANES] = h.a_lo[r.clone()].try_into().unwrap();
+        let a_hi: &[u32; LANES] = h.a_hi[r.clone()].try_into().unwrap();
+        let b_lo: &[u32; LANES] = h.b_lo[r.clone()].try_into().unwrap();
+        let b_hi: &[u32; LANES] = h.b_hi[r.clone()].try_into().unwrap();
+        let mut acc: [u32; LANES] = sig[r.clone()].try_into().unwrap();
+        for &x in shingles {
+            let x_lo = x as u32;
+            let x_hi = (x >> 32) as u32;
+            for l in 0..LANES {
+                let p = a_lo[l] as u64 * x_lo as u64;
+                let lo = p as u32;
+                let sum_lo = lo.wrapping_add(b_lo[l]);
+                let carry = (sum_lo < lo) as u32;
+                let v = ((p >> 32) as u32)
+                    .wrapping_add(a_hi[l].wrapping_mul(x_lo))
+                    .wrapping_add(a_lo[l].wrapping_mul(x_hi))
+                    .wrapping_add(b_hi[l])
+                    .wrapping_add(carry);
+                acc[l] = acc[l].min(v);
+            }
+        }
+        sig[r].copy_from_slice(&acc);
+    }
+}
+
+/// xxh3 hashes of the lower-cased word tokens of `text`: the same values as
+/// `tokens(text).iter().map(|t| hash64(&t.lower))`.
+fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    for_each_token(text, |w| out.push(xxhash_rust::xxh3::xxh3_64(w)));
+}
+
+/// The exact-copy key: the same string as [`storyline_text::fingerprint_key`] (lower-cased word
+/// tokens joined by single spaces), computed without per-token allocations for ASCII text.
+pub fn copy_key(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    for_each_token(text, |w| {
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(w);
+    });
+    // The tokens are whole UTF-8 strings (ASCII slices or `Token::lower`).
+    String::from_utf8(out).expect("tokens are UTF-8")
+}
+
+/// [`copy_key`] of `text` and the xxh3 hashes of the word tokens *of that key* (what
+/// [`MinHasher::signature`] of the key hashes), in one pass over `text`.
+///
+/// Re-tokenising a key token that came from an ASCII piece gives that token with the
+/// possessive rule applied once more (its joiners still join, it starts with a letter or
+/// digit and ends with one); key tokens from other pieces are re-tokenised with `tokens`.
+fn key_and_word_hashes(text: &str) -> (String, Vec<u64>) {
+    let mut key = Vec::with_capacity(text.len());
+    let mut words = Vec::with_capacity(text.len() / 5);
+    for_each_token_ascii(text, |w, ascii| {
+        if !key.is_empty() {
+            key.push(b' ');
+        }
+        key.extend_from_slice(w);
+        if ascii {
+            words.push(xxhash_rust::xxh3::xxh3_64(strip_possessive(w)));
+        } else {
+            let w = std::str::from_utf8(w).expect("token is UTF-8");
+            words.extend(tokens(w).iter().map(|t| hash64(&t.lower)));
+        }
+    });
+    let key = String::from_utf8(key).expect("tokens are UTF-8");
+    (key, words)
+}
+
+/// Calls `emit` with the lower-cased form of each word token of `text` (`Token::lower` of
+/// [`storyline_text::tokens`]), in order. A token never spans ASCII whitespace (it is neither
+/// a word character nor a joiner, and a joiner needs a word character after it), so the text is
+/// cut at ASCII whitespace: pure-ASCII pieces (nearly all of them) go through an
+/// allocation-free byte scanner, the others through `tokens`.
+#[inline]
+fn for_each_token(text: &str, mut emit: impl FnMut(&[u8])) {
+    for_each_token_ascii(text, |w, _| emit(w))
+}
+
+/// [`for_each_token`], also telling whether the token came from an ASCII piece.
+#[inline]
+fn for_each_token_ascii(text: &str, mut emit: impl FnMut(&[u8], bool)) {
+    let mut buf: Vec<u8> = Vec::with_capacity(64);
+    for piece in text.as_bytes().split(u8::is_ascii_whitespace) {
+        if piece.is_empty() {
+            continue;
+        }
+        if piece.is_ascii() {
+            ascii_tokens(piece, |w| {
+                buf.clear();
+                buf.extend(w.iter().map(u8::to_ascii_lowercase));
+                emit(strip_possessive(&buf), true);
+            });
+        } else {
+            // Cut at ASCII bytes of a valid UTF-8 string: still valid UTF-8.
+            let piece = std::str::from_utf8(piece).expect("cut at ASCII whitespace");
+            for t in tokens(piece) {
+                emit(t.lower.as_bytes(), false);
+            }
+        }
+    }
+}
+
+/// A possessive "'s" is dropped from a (lower-cased) token longer than two bytes.
+#[inline]
+fn strip_possessive(w: &[u8]) -> &[u8] {
+    if w.len() > 2 && w.ends_with(b"'s") {
+        &w[..w.len() - 2]
+    } else {
+        w
+    }
+}
+
+/// The word tokens of an ASCII string (before lower-casing and the possessive rule), with the
+/// rules of [`storyline_text::tokens`]: runs of letters and digits, joined across an
+/// apostrophe between letters and a `.` or `,` between digits.
+#[inline]
+fn ascii_tokens(b: &[u8], mut emit: impl FnMut(&[u8])) {
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut prev = b[i];
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < n {
+            let d = b[j];
+            if d.is_ascii_alphanumeric() {
+                prev = d;
+                j += 1;
+                end = j;
+                continue;
+            }
+            let joins = match (d, b.get(j + 1)) {
+                (b'\'', Some(nx)) => prev.is_ascii_alphabetic() && nx.is_ascii_alphabetic(),
+                (b'.' | b',', Some(nx)) => prev.is_ascii_digit() && nx.is_ascii_digit(),
+                _ => false,
+            };
+            if joins {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        emit(&b[start..end]);
+        i = j;
     }
 }
 
@@ -140,46 +386,86 @@ pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
     eq as f64 / a.len() as f64
 }
 
+fn band_key(band: &[u32]) -> u64 {
+    let mut h = 0u64;
+    for &v in band {
+        h = (h ^ v as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(23);
+    }
+    h
+}
+
+/// Hasher for keys that are already well-mixed 64-bit hashes (LSH band keys).
+#[derive(Debug, Default, Clone, Copy)]
+struct MixedKeyHasher(u64);
+
+impl Hasher for MixedKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        let z = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = z ^ (z >> 29);
+    }
+}
+
+type BandTable = HashMap<u64, u32, BuildHasherDefault<MixedKeyHasher>>;
+
 /// LSH index over signatures: `bands` hash tables keyed by the hash of each band.
+///
+/// Each table maps a band key to the newest entry of its bucket; entries (`id`, previous
+/// entry of the same bucket) live in one vector per table, so a bucket costs no allocation.
 #[derive(Debug, Default)]
 pub struct LshIndex {
     rows: usize,
-    tables: Vec<HashMap<u64, Vec<u32>>>,
+    tables: Vec<BandTable>,
+    /// Per table: (id, index + 1 of the previous entry in the same bucket, 0 = none).
+    entries: Vec<Vec<(u32, u32)>>,
 }
 
 impl LshIndex {
     pub fn new(bands: usize, rows: usize) -> Self {
         LshIndex {
             rows,
-            tables: (0..bands).map(|_| HashMap::new()).collect(),
+            tables: (0..bands).map(|_| BandTable::default()).collect(),
+            entries: (0..bands).map(|_| Vec::new()).collect(),
         }
     }
 
     fn band_keys<'a>(&'a self, sig: &'a [u32]) -> impl Iterator<Item = u64> + 'a {
-        sig.chunks(self.rows).map(|band| {
-            let mut h = 0u64;
-            for &v in band {
-                h = (h ^ v as u64)
-                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                    .rotate_left(23);
-            }
-            h
-        })
+        sig.chunks(self.rows).map(band_key)
     }
 
     pub fn insert(&mut self, id: u32, sig: &[u32]) {
-        let keys: Vec<u64> = self.band_keys(sig).collect();
-        for (table, key) in self.tables.iter_mut().zip(keys) {
-            table.entry(key).or_default().push(id);
+        let bands = sig
+            .chunks(self.rows)
+            .zip(self.tables.iter_mut().zip(&mut self.entries));
+        for (band, (table, entries)) in bands {
+            let key = band_key(band);
+            entries.push((id, 0));
+            let me = entries.len() as u32;
+            let head = table.entry(key).or_insert(0);
+            entries[me as usize - 1].1 = *head;
+            *head = me;
         }
     }
 
     /// Ids sharing at least one band with `sig`, sorted and deduplicated.
     pub fn candidates(&self, sig: &[u32]) -> Vec<u32> {
         let mut out = Vec::new();
-        for (table, key) in self.tables.iter().zip(self.band_keys(sig)) {
-            if let Some(ids) = table.get(&key) {
-                out.extend_from_slice(ids);
+        let tables = self.tables.iter().zip(&self.entries);
+        for ((table, entries), key) in tables.zip(self.band_keys(sig)) {
+            let mut at = table.get(&key).copied().unwrap_or(0);
+            while at != 0 {
+                let (id, prev) = entries[at as usize - 1];
+                out.push(id);
+                at = prev;
             }
         }
         out.sort_unstable();
@@ -228,7 +514,7 @@ impl CopyDetector {
     /// Add document `id` and return the best earlier document it copies, if any.
     /// Exact copies are not added to the LSH index (their original stands for them).
     pub fn add(&mut self, id: u32, text: &str) -> Option<CopyMatch> {
-        let key = fingerprint_key(text);
+        let (key, sig) = self.hasher.key_and_signature(text);
         if key.is_empty() {
             return None;
         }
@@ -241,7 +527,6 @@ impl CopyDetector {
             });
         }
         self.exact.insert(h, id);
-        let sig = self.hasher.signature(&key);
         let threshold = self.hasher.options().threshold;
         let mut best: Option<CopyMatch> = None;
         for cand in self.lsh.candidates(&sig) {
@@ -263,6 +548,7 @@ impl CopyDetector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use storyline_text::fingerprint_key;
 
     const TEXT: &str = "Dock workers at the port of Valeport walked out on Monday, halting \
         container traffic for the third time this year. The union said talks with the harbour \
@@ -314,6 +600,95 @@ mod tests {
         let truth = sa.intersection(&sb).count() as f64 / sa.union(&sb).count() as f64;
         let est = estimate_jaccard(&h.signature(&a), &h.signature(&b));
         assert!((est - truth).abs() < 0.12, "est {est} truth {truth}");
+    }
+
+    /// Texts that exercise the tokenizer's edge cases (joiners, possessives, digits, case).
+    fn tricky_texts() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "",
+            "   ",
+            "a",
+            "Don't stop: it's 3.5 or 1,000 -- James's dog's bone's x's's y'",
+            "rock'n'roll 'quoted' words' 's s' 1.2.3 1,,2 a.b 9. .9 ,5 U.S. e.g. 'tis",
+            "ABC's DEF'S ghi'S 12's 3'4 a'1 1'a O'Neill's",
+            "end with joiner 3. and 4, and x' and 'y",
+            "Ünïcödé text, naïve café — “quotes” and İstanbul's",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.push(TEXT.to_string());
+        // Pseudo-random ASCII soup over the characters the rules care about.
+        let alphabet = b"aZ09 '.,s-\n\tQ";
+        let mut state = 7u64;
+        for len in [5usize, 40, 200, 1000] {
+            for _ in 0..20 {
+                let s: String = (0..len)
+                    .map(|_| {
+                        alphabet[(splitmix64(&mut state) % alphabet.len() as u64) as usize] as char
+                    })
+                    .collect();
+                v.push(s);
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn fast_tokenizer_matches_text_tokens() {
+        for t in tricky_texts() {
+            assert_eq!(copy_key(&t), fingerprint_key(&t), "{t:?}");
+            let mut fast = Vec::new();
+            word_hashes(&t, &mut fast);
+            let slow: Vec<u64> = tokens(&t).iter().map(|t| hash64(&t.lower)).collect();
+            assert_eq!(fast, slow, "{t:?}");
+            let h = MinHasher::new(MinHashOptions::default());
+            let key = fingerprint_key(&t);
+            assert_eq!(
+                h.key_and_signature(&t),
+                (key.clone(), h.signature(&key)),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn signature_matches_the_64_bit_definition() {
+        let h = MinHasher::new(MinHashOptions::default());
+        for t in tricky_texts() {
+            let sh = h.shingles(&t);
+            assert_eq!(h.signature_of(&sh), h.signature_reference(&sh), "{t:?}");
+            assert_eq!(h.signature(&t), h.signature_of(&sh), "{t:?}");
+        }
+        let mut state = 1u64;
+        let xs: Vec<u64> = (0..1000).map(|_| splitmix64(&mut state)).collect();
+        let extremes = [0, 1, u64::MAX, u64::MAX - 1, 1 << 32, (1 << 32) - 1];
+        assert_eq!(h.signature_of(&xs), h.signature_reference(&xs));
+        assert_eq!(h.signature_of(&extremes), h.signature_reference(&extremes));
+        assert_eq!(h.signature_of(&[]), vec![u32::MAX; 126]);
+        // Other sizes than a multiple of the block width.
+        for (bands, rows) in [(1, 1), (5, 3), (20, 5), (16, 8)] {
+            let h = MinHasher::new(MinHashOptions {
+                bands,
+                rows,
+                ..Default::default()
+            });
+            assert_eq!(h.signature_of(&xs).len(), bands * rows);
+            assert_eq!(h.signature_of(&xs), h.signature_reference(&xs));
+        }
+    }
+
+    #[test]
+    fn lsh_candidates_share_a_band() {
+        let mut lsh = LshIndex::new(3, 2);
+        lsh.insert(0, &[1, 2, 3, 4, 5, 6]);
+        lsh.insert(1, &[1, 2, 9, 9, 9, 9]);
+        lsh.insert(2, &[7, 7, 3, 4, 8, 8]);
+        lsh.insert(3, &[0, 0, 0, 0, 0, 0]);
+        assert_eq!(lsh.candidates(&[1, 2, 3, 4, 0, 1]), vec![0, 1, 2]);
+        assert_eq!(lsh.candidates(&[5, 5, 5, 5, 6, 5]), Vec::<u32>::new());
+        assert_eq!(lsh.candidates(&[1, 2, 3, 4, 5, 6]), vec![0, 1, 2]);
+        assert_eq!(lsh.candidates(&[0, 0, 5, 5, 0, 0]), vec![3]);
     }
 
     #[test]

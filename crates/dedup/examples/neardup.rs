@@ -1,0 +1,161 @@
+//! Near-duplicate stage on a JSONL corpus: the Storyline side of `bench/neardup.py`.
+//!
+//! ```text
+//! neardup CORPUS.jsonl --pairs PAIRS.tsv [--stats STATS.json]
+//! neardup CORPUS.jsonl --dump-tokens TOKENS.txt
+//! ```
+//!
+//! Reads every line's `"text"` (the document id is its 0-based line number), then, one
+//! document at a time and on one thread, does what [`storyline_dedup::CopyDetector`] does
+//! for a near copy: `MinHasher::key_and_signature` ([`copy_key`]: normalised lower-cased word
+//! tokens; word 5-shingles of the key),
+//! MinHash signature (42 bands × 3 rows = 126 hash functions), LSH candidates among the
+//! earlier documents, verification by the estimated Jaccard ≥ threshold (0.5). Unlike
+//! `CopyDetector::add`, which keeps only the best earlier match, it reports *every* verified
+//! pair, so pair-level precision and recall can be measured; exact copies go through the
+//! same MinHash path (estimate 1.0).
+//!
+//! `--pairs` gets one `earlier<TAB>later<TAB>estimate` line per pair. `--stats` gets a JSON
+//! object with the timed stage (`stage_s`: from the texts in memory to the pairs in memory,
+//! excluding reading and parsing the file and writing the pairs; `stage_cpu_s`: the CPU time
+//! of the same stage) and its parts (wall time).
+//!
+//! `--dump-tokens` writes, for every document, its fingerprint key (the normalised tokens
+//! joined by single spaces) on one line and stops: the Python tools in the benchmark get
+//! exactly the same tokens from it.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::time::Instant;
+
+use storyline_dedup::{copy_key, estimate_jaccard, LshIndex, MinHashOptions, MinHasher};
+
+struct Args {
+    corpus: String,
+    pairs: Option<String>,
+    stats: Option<String>,
+    dump_tokens: Option<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut corpus = None;
+    let (mut pairs, mut stats, mut dump_tokens) = (None, None, None);
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--pairs" => pairs = Some(value("--pairs")?),
+            "--stats" => stats = Some(value("--stats")?),
+            "--dump-tokens" => dump_tokens = Some(value("--dump-tokens")?),
+            _ if a.starts_with("--") => return Err(format!("unknown option {a}")),
+            _ => corpus = Some(a),
+        }
+    }
+    Ok(Args {
+        corpus: corpus.ok_or("missing CORPUS.jsonl")?,
+        pairs,
+        stats,
+        dump_tokens,
+    })
+}
+
+fn read_texts(path: &str) -> std::io::Result<Vec<String>> {
+    let f = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+    let mut texts = Vec::new();
+    for line in f.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        texts.push(v["text"].as_str().unwrap_or_default().to_string());
+    }
+    Ok(texts)
+}
+
+/// CPU time of this thread in seconds (Linux: /proc/thread-self/schedstat, in ns).
+fn thread_cpu_s() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = parse_args().map_err(|e| {
+        format!("{e}\nusage: neardup CORPUS.jsonl (--pairs PAIRS.tsv [--stats STATS.json] | --dump-tokens TOKENS.txt)")
+    })?;
+    let t_read = Instant::now();
+    let texts = read_texts(&args.corpus)?;
+    let read_s = t_read.elapsed().as_secs_f64();
+
+    if let Some(path) = &args.dump_tokens {
+        let mut w = BufWriter::new(std::fs::File::create(path)?);
+        for t in &texts {
+            writeln!(w, "{}", copy_key(t))?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+
+    let opts = MinHashOptions::default();
+    let threshold = opts.threshold;
+    let hasher = MinHasher::new(opts.clone());
+    let mut lsh = LshIndex::new(opts.bands, opts.rows);
+    let mut sigs: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
+    let mut pairs: Vec<(u32, u32, f64)> = Vec::new();
+    let (mut key_s, mut sig_s, mut lsh_s) = (0.0f64, 0.0f64, 0.0f64);
+    let mut candidates = 0usize;
+
+    let cpu0 = thread_cpu_s();
+    let t_stage = Instant::now();
+    for (i, text) in texts.iter().enumerate() {
+        let t0 = Instant::now();
+        // As `CopyDetector::add`: the key (for exact copies, not needed here) and its signature.
+        let (_key, sig) = hasher.key_and_signature(text);
+        let t1 = Instant::now();
+        let t2 = t1;
+        let cands = lsh.candidates(&sig);
+        candidates += cands.len();
+        for c in cands {
+            let est = estimate_jaccard(&sig, &sigs[c as usize]);
+            if est >= threshold {
+                pairs.push((c, i as u32, est));
+            }
+        }
+        lsh.insert(i as u32, &sig);
+        sigs.push(sig);
+        let t3 = Instant::now();
+        key_s += (t1 - t0).as_secs_f64();
+        sig_s += (t2 - t1).as_secs_f64();
+        lsh_s += (t3 - t2).as_secs_f64();
+    }
+    let stage_s = t_stage.elapsed().as_secs_f64();
+    let stage_cpu_s = thread_cpu_s().zip(cpu0).map(|(b, a)| b - a);
+
+    if let Some(path) = &args.pairs {
+        let mut w = BufWriter::new(std::fs::File::create(path)?);
+        for (a, b, est) in &pairs {
+            writeln!(w, "{a}\t{b}\t{est:.4}")?;
+        }
+        w.flush()?;
+    }
+    if let Some(path) = &args.stats {
+        let stats = serde_json::json!({
+            "tool": "storyline",
+            "docs": texts.len(),
+            "read_s": read_s,
+            "stage_s": stage_s,
+            "stage_cpu_s": stage_cpu_s,
+            "parts_s": {"key_signature": key_s + sig_s, "lsh_verify": lsh_s},
+            "candidates": candidates,
+            "pairs": pairs.len(),
+            "num_perm": opts.num_perm(),
+            "bands": opts.bands,
+            "rows": opts.rows,
+            "threshold": threshold,
+            "threads": 1,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&stats)?)?;
+    }
+    Ok(())
+}
