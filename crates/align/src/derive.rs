@@ -27,7 +27,8 @@ impl Derivation {
 /// The rule that turns an alignment into a verdict (all configurable).
 #[derive(Debug, Clone)]
 pub struct DeriveOptions {
-    /// B is a rewrite of A when at least this share of B's words is in sentences aligned to A.
+    /// B is a rewrite of A when at least this share of B's words is in sentences aligned to A
+    /// (default: half).
     pub rewrite_coverage: f32,
     /// B partially derives from A when at least this many of B's sentences are copied
     /// (verbatim or edited, and not mainly a direct quotation)...
@@ -39,7 +40,7 @@ pub struct DeriveOptions {
 impl Default for DeriveOptions {
     fn default() -> Self {
         DeriveOptions {
-            rewrite_coverage: 0.6,
+            rewrite_coverage: 0.5,
             partial_min_passages: 3,
             partial_min_coverage: 0.1,
         }
@@ -99,8 +100,14 @@ mod tests {
 
     #[test]
     fn direction_follows_time_then_containment_then_length() {
-        assert!(b_is_copy(side(Some(10), 0.2, 100), side(Some(20), 0.9, 500)));
-        assert!(!b_is_copy(side(Some(30), 0.2, 100), side(Some(20), 0.9, 500)));
+        assert!(b_is_copy(
+            side(Some(10), 0.2, 100),
+            side(Some(20), 0.9, 500)
+        ));
+        assert!(!b_is_copy(
+            side(Some(30), 0.2, 100),
+            side(Some(20), 0.9, 500)
+        ));
         assert!(b_is_copy(side(None, 0.3, 100), side(None, 0.9, 500)));
         assert!(!b_is_copy(side(None, 0.9, 100), side(None, 0.3, 500)));
         assert!(b_is_copy(side(None, 0.8, 500), side(None, 0.8, 100)));

@@ -99,9 +99,7 @@ fn trigrams(words: &[String]) -> Vec<[char; 3]> {
 pub fn features(a: &Sent, b: &Sent, idf: &Idf, cosine: Option<f32>) -> Features {
     let word_dice = dice_multiset(&a.words, &b.words);
     let bigrams = |w: &[String]| -> Vec<(String, String)> {
-        w.windows(2)
-            .map(|p| (p[0].clone(), p[1].clone()))
-            .collect()
+        w.windows(2).map(|p| (p[0].clone(), p[1].clone())).collect()
     };
     let bigram_dice = dice_multiset(&bigrams(&a.words), &bigrams(&b.words));
     let (sa, sb) = (set(&a.stems), set(&b.stems));

@@ -87,8 +87,10 @@ fn number_word(w: &str) -> Option<&'static str> {
 }
 
 fn is_negation(w: &str) -> bool {
-    matches!(w, "not" | "no" | "never" | "none" | "nobody" | "nothing" | "neither" | "nor")
-        || w.ends_with("n't")
+    matches!(
+        w,
+        "not" | "no" | "never" | "none" | "nobody" | "nothing" | "neither" | "nor"
+    ) || w.ends_with("n't")
 }
 
 /// Analyse the sentence `text[start..end]`.
@@ -174,7 +176,11 @@ impl Idf {
 
     /// Count every sentence of a document as one unit (for sentence-level statistics).
     pub fn add_doc(&mut self, doc: &Doc) {
-        self.add(doc.sents.iter().flat_map(|s| s.stems.iter().map(String::as_str)));
+        self.add(
+            doc.sents
+                .iter()
+                .flat_map(|s| s.stems.iter().map(String::as_str)),
+        );
     }
 
     /// Smoothed IDF: ln((N + 1) / (df + 1)) + 1; 1.0 everywhere for an empty corpus.

@@ -77,6 +77,17 @@ enum Command {
         /// Pretty-print JSON.
         #[arg(long)]
         pretty: bool,
+        /// Include, per derived article, the aligned passages (its sentence, the source's
+        /// sentence, verbatim/edited/reworded, score).
+        #[arg(long)]
+        alignments: bool,
+        /// Share (0–1) of an article's words that must align to another article for it to
+        /// be called a rewrite of that article.
+        #[arg(long, value_name = "SHARE", default_value_t = storyline_align::DeriveOptions::default().rewrite_coverage)]
+        rewrite_coverage: f32,
+        /// Do not use sentence embeddings even when the model is installed.
+        #[arg(long)]
+        no_embeddings: bool,
     },
     /// Print each input article as Storyline reads it: one JSON line
     /// {"id","title","text","url","source","published","language"} per article.
@@ -92,6 +103,9 @@ enum Command {
     /// {"id","a","b"}, writes {"id","score","rewrite"} (score: probability 0–1; rewrite:
     /// the engine's verdict at its default threshold).
     PairScore(provenance_cmds::PairScoreArgs),
+    /// Align two articles: which sentences of B are verbatim, edited or reworded versions
+    /// of A's, side by side (colours on a terminal) or as JSON, with the derivation verdict.
+    Align(provenance_cmds::AlignArgs),
 }
 
 fn main() -> ExitCode {
@@ -190,6 +204,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             story_threshold,
             copy_threshold,
             pretty,
+            alignments,
+            rewrite_coverage,
+            no_embeddings,
         } => {
             let mut articles = Vec::new();
             let errors = read_all(&paths, |a| articles.push(a));
@@ -206,6 +223,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             opts.cluster.threshold = story_threshold;
             opts.minhash.threshold = copy_threshold;
+            opts.alignments = alignments;
+            opts.provenance.derive.rewrite_coverage = rewrite_coverage;
+            if !no_embeddings {
+                opts.provenance.encoder = storyline_pipeline::load_encoder();
+            }
             let bar = Bar(ProgressBar::new(0).with_style(
                 ProgressStyle::with_template(
                     "{spinner} {msg:9} [{bar:30}] {pos}/{len} ({elapsed})",
@@ -232,6 +254,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::PairScore(args) => provenance_cmds::pair_score(args),
+        Command::Align(args) => provenance_cmds::align_cmd(args),
         Command::Extract { paths, out } => {
             let mut w = open_out(&out)?;
             let mut written = 0u64;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use storyline_align::{features, sent, Doc, Idf, PairModel, FEATURE_NAMES};
+use storyline_align::{features, sent, Idf, PairModel, FEATURE_NAMES};
 use storyline_text::Analyzer;
 
 /// Arguments of `storyline pair-score`.
@@ -74,7 +74,10 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
         storyline_pipeline::load_encoder()
     };
     let cosines: Option<Vec<f32>> = encoder.as_ref().map(|enc| {
-        let texts: Vec<&str> = pairs.iter().flat_map(|p| [p.a.as_str(), p.b.as_str()]).collect();
+        let texts: Vec<&str> = pairs
+            .iter()
+            .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+            .collect();
         let v = enc.0.encode(&texts);
         (0..pairs.len())
             .map(|i| match (v.get(2 * i), v.get(2 * i + 1)) {
@@ -98,12 +101,11 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
             "rewrite": score >= args.threshold,
         });
         if args.features {
-            let names: serde_json::Map<String, serde_json::Value> = FEATURE_NAMES
-                .iter()
-                .zip(f.values)
-                .map(|(n, v)| (n.to_string(), serde_json::json!(v)))
-                .collect();
-            rec["features"] = serde_json::Value::Object(names);
+            // An array in the order of `feature_names` (printed on the first line's record).
+            rec["features"] = serde_json::json!(f.values);
+            if i == 0 {
+                rec["feature_names"] = serde_json::json!(FEATURE_NAMES);
+            }
         }
         writeln!(w, "{rec}")?;
     }
@@ -118,7 +120,224 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
     })
 }
 
-/// Used by `align` below and by the pipeline's alignment output.
-pub fn doc(analyzer: &Analyzer, text: &str) -> Doc {
-    Doc::new(analyzer, text)
+/// Arguments of `storyline align`.
+#[derive(clap::Args)]
+pub struct AlignArgs {
+    /// The earlier (source) article: a file in any input format (its first article is used).
+    a: PathBuf,
+    /// The later article, compared against A.
+    b: PathBuf,
+    /// Output format: side-by-side text, or JSON.
+    #[arg(long, value_enum, default_value = "text")]
+    format: AlignFormat,
+    /// Colours in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Width of the side-by-side output (default: terminal width from $COLUMNS, else 120).
+    #[arg(long)]
+    width: Option<usize>,
+    /// Do not use sentence embeddings even when the model is installed.
+    #[arg(long)]
+    no_embeddings: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum AlignFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn first_article(path: &std::path::Path) -> Result<storyline_core::Article> {
+    let mut first = None;
+    let errors = crate::read_all(&[path.to_path_buf()], |a| {
+        if first.is_none() {
+            first = Some(a);
+        }
+    });
+    first.ok_or_else(|| {
+        let why = errors
+            .first()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "no article in it".into());
+        anyhow::anyhow!("{}: {why}", path.display())
+    })
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let cur = lines.last_mut().expect("non-empty");
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+    }
+    lines
+}
+
+pub fn align_cmd(args: AlignArgs) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    use storyline_align::{align, b_is_copy, judge, AlignOptions, DeriveOptions, Doc, Side};
+    let (a, b) = (first_article(&args.a)?, first_article(&args.b)?);
+    let (ta, tb) = (
+        storyline_text::normalize(&a.text),
+        storyline_text::normalize(&b.text),
+    );
+    let analyzer = Analyzer::default();
+    let (da, db) = (Doc::new(&analyzer, &ta), Doc::new(&analyzer, &tb));
+    let mut idf = Idf::new();
+    for s in da.sents.iter().chain(&db.sents) {
+        idf.add(s.stems.iter().map(String::as_str));
+    }
+    let encoder = if args.no_embeddings {
+        None
+    } else {
+        storyline_pipeline::load_encoder()
+    };
+    let emb = |d: &Doc, t: &str| {
+        encoder.as_ref().map(|e| {
+            let s: Vec<&str> = d.sents.iter().map(|s| s.text(t)).collect();
+            e.0.encode(&s)
+        })
+    };
+    let (ea, eb) = (emb(&da, &ta), emb(&db, &tb));
+    let opts = AlignOptions::default();
+    let al = align(&da, &db, ea.as_deref(), eb.as_deref(), &idf, &opts);
+    let side = |d: &Doc, t: &storyline_core::Article, c: f32| Side {
+        time: t.published.map(|x| x.timestamp()),
+        coverage: c,
+        words: d.words(),
+    };
+    let b_copy = b_is_copy(side(&da, &a, al.coverage_a), side(&db, &b, al.coverage_b));
+    let verdict = judge(&al, &db, &DeriveOptions::default());
+    let mut w = crate::open_out(&None)?;
+    if args.format == AlignFormat::Json {
+        let pairs: Vec<serde_json::Value> = al
+            .pairs
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "a_sentence": p.a, "b_sentence": p.b,
+                    "a": da.sents[p.a].text(&ta), "b": db.sents[p.b].text(&tb),
+                    "kind": p.kind.as_str(), "score": (p.score * 1000.0).round() / 1000.0,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "a": a.id, "b": b.id,
+            "coverage_a": al.coverage_a, "coverage_b": al.coverage_b,
+            "b_derives_from_a": verdict.map(|d| d.as_str()),
+            "direction": if b_copy { "b copies a" } else { "a copies b" },
+            "embeddings": ea.is_some(),
+            "pairs": pairs,
+        });
+        writeln!(w, "{out}")?;
+        w.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let width = args
+        .width
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(120)
+        .max(60);
+    let col = (width - 14) / 2;
+    writeln!(
+        w,
+        "A: {} ({} sentences)\nB: {} ({} sentences)",
+        a.id,
+        da.sents.len(),
+        b.id,
+        db.sents.len()
+    )?;
+    writeln!(
+        w,
+        "aligned: {} of B's sentences; {:.0}% of A's words and {:.0}% of B's words covered{}",
+        al.pairs.len(),
+        100.0 * al.coverage_a,
+        100.0 * al.coverage_b,
+        if ea.is_some() {
+            "; embeddings on"
+        } else {
+            "; lexical only"
+        }
+    )?;
+    let verdict_text = match verdict {
+        Some(d) => format!(
+            "B {} A ({})",
+            if d.as_str() == "rewrite" {
+                "is a rewrite of"
+            } else {
+                "partly copies"
+            },
+            d.as_str()
+        ),
+        None => "B does not derive from A".to_string(),
+    };
+    writeln!(
+        w,
+        "verdict: {verdict_text}; by time/containment/length {}\n",
+        if b_copy {
+            "B is the later copy"
+        } else {
+            "A would be the copy"
+        }
+    )?;
+    let by_b: std::collections::HashMap<usize, &storyline_align::AlignedPair> =
+        al.pairs.iter().map(|p| (p.b, p)).collect();
+    for (j, sb) in db.sents.iter().enumerate() {
+        let (tag, left, code) = match by_b.get(&j) {
+            Some(p) => (
+                format!("{:8} {:.2}", p.kind.as_str(), p.score),
+                da.sents[p.a].text(&ta).to_string(),
+                match p.kind.as_str() {
+                    "verbatim" => "31",
+                    "edited" => "33",
+                    _ => "35",
+                },
+            ),
+            None => ("own".to_string(), String::new(), "32"),
+        };
+        let (l, r) = (wrap(&left, col), wrap(sb.text(&tb), col));
+        for k in 0..l.len().max(r.len()) {
+            let ls = l.get(k).map(String::as_str).unwrap_or("");
+            let rs = r.get(k).map(String::as_str).unwrap_or("");
+            let t = if k == 0 { tag.as_str() } else { "" };
+            let pad = col.saturating_sub(ls.chars().count());
+            writeln!(
+                w,
+                "{}{} │ {:13}│ {}",
+                paint(code, ls),
+                " ".repeat(pad),
+                paint(code, t),
+                paint(code, rs)
+            )?;
+        }
+    }
+    w.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -96,20 +96,19 @@ impl Encoder {
             }
         };
         let config_path = file("config.json")?;
-        let config_text =
-            std::fs::read_to_string(&config_path).map_err(|e| EmbedError::Read {
-                path: config_path.clone(),
-                msg: e.to_string(),
-            })?;
+        let config_text = std::fs::read_to_string(&config_path).map_err(|e| EmbedError::Read {
+            path: config_path.clone(),
+            msg: e.to_string(),
+        })?;
         let config: Config = serde_json::from_str(&config_text).map_err(|e| EmbedError::Read {
             path: config_path,
             msg: e.to_string(),
         })?;
-        let mut tokenizer =
-            Tokenizer::from_file(file("tokenizer.json")?).map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        let mut tokenizer = Tokenizer::from_file(file("tokenizer.json")?)
+            .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
         tokenizer
             .with_truncation(Some(TruncationParams {
-                max_length: 256,
+                max_length: 128,
                 ..Default::default()
             }))
             .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;

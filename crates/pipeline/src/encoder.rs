@@ -52,6 +52,8 @@ pub fn load_encoder() -> Option<Encoder> {
         }
     }
     #[cfg(not(feature = "embeddings"))]
-    tracing::warn!("built without sentence embeddings; rewrite detection uses lexical signals only");
+    tracing::warn!(
+        "built without sentence embeddings; rewrite detection uses lexical signals only"
+    );
     None
 }

@@ -14,6 +14,7 @@
 
 mod encoder;
 pub mod output;
+pub mod provenance;
 
 pub use encoder::{load_encoder, Encoder};
 
@@ -24,7 +25,9 @@ use storyline_core::{Article, ItemError};
 use storyline_dedup::{CopyDetector, CopyKind, MinHashOptions};
 use storyline_text::{normalize, BoilerplateModel, BoilerplateOptions, RemovedUnit};
 
-pub use output::{ArticleOut, Output, StoryOut};
+pub use output::{ArticleOut, LineageOut, Output, PassageOut, StoryOut};
+pub use provenance::ProvenanceOptions;
+use storyline_align::{Alignment, Doc};
 
 /// Options of every stage.
 #[derive(Debug, Clone, Default)]
@@ -32,8 +35,11 @@ pub struct Options {
     pub boilerplate: BoilerplateOptions,
     pub minhash: MinHashOptions,
     pub cluster: ClusterOptions,
+    pub provenance: ProvenanceOptions,
     /// Keep what boilerplate removal took out of each article in the output.
     pub explain: bool,
+    /// Keep the aligned passages of derived articles in the output.
+    pub alignments: bool,
 }
 
 /// Receives progress of the analysis stages (the CLI draws bars from it).
@@ -59,6 +65,17 @@ pub struct Analyzed {
     pub copy_kind: Option<CopyKind>,
     pub similarity: Option<f64>,
     pub story: usize,
+    /// The article this one derives from: its original when it is an exact or near copy,
+    /// else the source it rewrites or partly copies (index into the batch).
+    pub derives_from: Option<usize>,
+    /// `exact`, `near`, `rewrite` or `partial`.
+    pub derivation: Option<&'static str>,
+    /// Share of this article's words aligned to its source (rewrite / partial only).
+    pub derivation_coverage: Option<f32>,
+    /// Passage alignment against the source (rewrite / partial, with `alignments` on).
+    pub alignment: Option<(Alignment, Doc, Doc)>,
+    /// Index of the article's lineage in [`Analysis::lineages`].
+    pub lineage: usize,
 }
 
 /// The result of a batch: articles in input order, stories as lists of article indices.
@@ -66,6 +83,10 @@ pub struct Analyzed {
 pub struct Analysis {
     pub articles: Vec<Analyzed>,
     pub stories: Vec<Vec<usize>>,
+    /// Lineages (articles connected by copy or derivation), members in publication order;
+    /// `lineage_original[l]` is the one that derives from no other.
+    pub lineages: Vec<Vec<usize>>,
+    pub lineage_original: Vec<usize>,
 }
 
 struct UnionFind(Vec<usize>);
@@ -227,7 +248,48 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
             story_index[m] = s;
         }
     }
+    // 4. Provenance: rewrites and partial copies among each story's originals.
+    progress.stage("sources", 1);
+    let texts: Vec<&str> = cleaned.iter().map(|c| c.text.as_str()).collect();
+    let is_original: Vec<bool> = (0..n).map(|i| original_of[i] == i).collect();
+    let times: Vec<Option<i64>> = articles
+        .iter()
+        .map(|a| a.published.map(|t| t.timestamp()))
+        .collect();
+    let mut prov = provenance::provenance(&texts, &is_original, &stories, &times, &opts.provenance);
+    progress.inc(1);
     progress.finish();
+
+    // Lineages: union of copy and derivation edges.
+    let mut lin = UnionFind((0..n).collect());
+    for i in 0..n {
+        if original_of[i] != i {
+            lin.union(i, original_of[i]);
+        }
+        if let Some(d) = &prov.derived[i] {
+            lin.union(i, d.source);
+        }
+    }
+    let mut lineage_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut lineages: Vec<Vec<usize>> = Vec::new();
+    let mut lineage = vec![0usize; n];
+    for &i in &order {
+        let r = lin.find(i);
+        let l = *lineage_of_root.entry(r).or_insert_with(|| {
+            lineages.push(Vec::new());
+            lineages.len() - 1
+        });
+        lineages[l].push(i);
+        lineage[i] = l;
+    }
+    let lineage_original: Vec<usize> = lineages
+        .iter()
+        .map(|m| {
+            *m.iter()
+                .find(|&&i| original_of[i] == i && prov.derived[i].is_none())
+                .unwrap_or(&m[0])
+        })
+        .collect();
 
     let analyzed = articles
         .into_iter()
@@ -235,20 +297,57 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
         .enumerate()
         .map(|(i, (article, c))| {
             let orig = original_of[i];
+            let copy_kind = (orig != i).then(|| matched[i].map_or(CopyKind::Near, |m| m.0));
+            let derived = prov.derived[i].take();
+            let (derives_from, derivation, derivation_coverage, alignment) =
+                match (copy_kind, derived) {
+                    (Some(k), _) => (
+                        Some(orig),
+                        Some(match k {
+                            CopyKind::Exact => "exact",
+                            CopyKind::Near => "near",
+                        }),
+                        None,
+                        None,
+                    ),
+                    (None, Some(d)) => {
+                        let alignment = opts.alignments.then(|| {
+                            (
+                                d.alignment,
+                                prov.docs[d.source].clone(),
+                                prov.docs[i].clone(),
+                            )
+                        });
+                        (
+                            Some(d.source),
+                            Some(d.kind.as_str()),
+                            Some(d.coverage),
+                            alignment,
+                        )
+                    }
+                    (None, None) => (None, None, None, None),
+                };
             Analyzed {
                 article,
                 clean_text: c.text,
                 removed: if opts.explain { c.removed } else { Vec::new() },
                 copy_of: (orig != i).then_some(orig),
-                copy_kind: (orig != i).then(|| matched[i].map_or(CopyKind::Near, |m| m.0)),
+                copy_kind,
                 similarity: (orig != i).then(|| matched[i].map_or(0.0, |m| m.1)),
                 story: story_index[i],
+                derives_from,
+                derivation,
+                derivation_coverage,
+                alignment,
+                lineage: lineage[i],
             }
         })
         .collect();
     Analysis {
         articles: analyzed,
         stories,
+        lineages,
+        lineage_original,
     }
 }
 

@@ -23,7 +23,33 @@ pub struct StoryOut {
     pub last_published: Option<String>,
     /// Number of articles that are not copies of another article in the story.
     pub originals: usize,
+    /// Number of lineages: sources that are independent of each other (copies and
+    /// derivations of one source count once).
+    pub independent_sources: usize,
+    /// The story's articles grouped by lineage, largest first.
+    pub lineages: Vec<LineageOut>,
     pub articles: Vec<ArticleOut>,
+}
+
+/// Articles connected by copying or derivation: one independent source.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineageOut {
+    pub id: String,
+    /// Member article ids, in publication order.
+    pub articles: Vec<String>,
+    /// The member that derives from no other.
+    pub original: String,
+}
+
+/// One aligned passage: a sentence of the article and the sentence of its source.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageOut {
+    pub sentence: String,
+    pub source_sentence: String,
+    /// `verbatim`, `edited` or `reworded`.
+    pub kind: &'static str,
+    /// Probability (0–1) from the sentence-pair model.
+    pub score: f32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +69,18 @@ pub struct ArticleOut {
     pub language: Option<String>,
     /// `file` or `file:line` the article was read from.
     pub origin: String,
+    /// Id of the article this one derives from: the original it copies, or the source it
+    /// rewrites or partly copies (null when it derives from none in the story).
+    pub derives_from: Option<String>,
+    /// `exact`, `near`, `rewrite` or `partial` (null with `derives_from`).
+    pub derivation: Option<&'static str>,
+    /// Share of this article's words in passages aligned to its source (rewrite/partial).
+    pub derivation_coverage: Option<f32>,
+    /// Id of the article's lineage (see the story's `lineages`).
+    pub lineage: String,
+    /// Aligned passages against the source (only with `--alignments`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<Vec<PassageOut>>,
     /// Lines and sentences removed as boilerplate (only with `--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boilerplate_removed: Option<Vec<RemovedUnit>>,
@@ -72,6 +110,27 @@ impl Output {
                             similarity: x.similarity.map(|s| (s * 1000.0).round() / 1000.0),
                             language: x.article.language.clone(),
                             origin: x.article.origin.to_string(),
+                            derives_from: x.derives_from.map(|o| a.articles[o].article.id.clone()),
+                            derivation: x.derivation,
+                            derivation_coverage: x
+                                .derivation_coverage
+                                .map(|c| (c * 1000.0).round() / 1000.0),
+                            lineage: x.lineage.to_string(),
+                            alignment: x.alignment.as_ref().map(|(al, src, doc)| {
+                                al.pairs
+                                    .iter()
+                                    .map(|p| PassageOut {
+                                        sentence: doc.sents[p.b].text(&x.clean_text).to_string(),
+                                        source_sentence: src.sents[p.a]
+                                            .text(
+                                                &a.articles[x.derives_from.unwrap_or(0)].clean_text,
+                                            )
+                                            .to_string(),
+                                        kind: p.kind.as_str(),
+                                        score: (p.score * 1000.0).round() / 1000.0,
+                                    })
+                                    .collect()
+                            }),
                             boilerplate_removed: explain.then(|| x.removed.clone()),
                         }
                     })
@@ -91,8 +150,25 @@ impl Output {
                             .find(|x| x.article.title.is_some())
                     })
                     .and_then(|x| x.article.title.clone());
+                let mut lineage_ids: Vec<usize> =
+                    members.iter().map(|&i| a.articles[i].lineage).collect();
+                lineage_ids.sort_unstable();
+                lineage_ids.dedup();
+                let lineages: Vec<LineageOut> = lineage_ids
+                    .iter()
+                    .map(|&l| LineageOut {
+                        id: l.to_string(),
+                        articles: a.lineages[l]
+                            .iter()
+                            .map(|&i| a.articles[i].article.id.clone())
+                            .collect(),
+                        original: a.articles[a.lineage_original[l]].article.id.clone(),
+                    })
+                    .collect();
                 StoryOut {
                     id: String::new(),
+                    independent_sources: lineages.len(),
+                    lineages,
                     title,
                     size: articles.len(),
                     first_published: dates.iter().min().map(|s| s.to_string()),
@@ -112,8 +188,28 @@ impl Output {
                 )
                 .then(x.articles[0].id.cmp(&y.articles[0].id))
         });
+        // Lineage ids l1, l2, ... in output order: stories as sorted, largest lineage first.
+        let mut next = 0usize;
         for (i, s) in stories.iter_mut().enumerate() {
             s.id = format!("s{}", i + 1);
+            s.lineages.sort_by(|x, y| {
+                y.articles.len().cmp(&x.articles.len()).then_with(|| {
+                    let pos =
+                        |l: &LineageOut| s.articles.iter().position(|a| a.id == l.articles[0]);
+                    pos(x).cmp(&pos(y))
+                })
+            });
+            let mut rename: std::collections::HashMap<String, String> = Default::default();
+            for l in &mut s.lineages {
+                next += 1;
+                let id = format!("l{next}");
+                rename.insert(std::mem::replace(&mut l.id, id.clone()), id);
+            }
+            for x in &mut s.articles {
+                if let Some(id) = rename.get(&x.lineage) {
+                    x.lineage = id.clone();
+                }
+            }
         }
         Output { stories, errors }
     }
@@ -139,8 +235,8 @@ impl Output {
                 _ => String::new(),
             };
             md.push_str(&format!(
-                "{} articles, {} originals{}\n\n",
-                s.size, s.originals, span
+                "{} articles, {} originals, {} independent sources{}\n\n",
+                s.size, s.originals, s.independent_sources, span
             ));
             for x in &s.articles {
                 let mut line = format!(
@@ -159,7 +255,18 @@ impl Output {
                         " — **{k} copy of `{o}`** (similarity {:.2})",
                         x.similarity.unwrap_or(0.0)
                     ));
+                } else if let (Some(o), Some(k)) = (&x.derives_from, x.derivation) {
+                    let what = if k == "rewrite" {
+                        "rewrite of"
+                    } else {
+                        "partly copies"
+                    };
+                    line.push_str(&format!(
+                        " — **{what} `{o}`** ({:.0}% of its text aligned)",
+                        100.0 * x.derivation_coverage.unwrap_or(0.0)
+                    ));
                 }
+                line.push_str(&format!(" [{}]", x.lineage));
                 md.push_str(&line);
                 md.push('\n');
                 if let Some(removed) = &x.boilerplate_removed {
