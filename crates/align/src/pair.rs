@@ -58,7 +58,7 @@ fn dice_multiset<T: std::hash::Hash + Eq>(a: &[T], b: &[T]) -> f32 {
     2.0 * common as f32 / (a.len() + b.len()) as f32
 }
 
-fn set<'a>(v: &'a [String]) -> HashSet<&'a str> {
+fn set(v: &[String]) -> HashSet<&str> {
     v.iter().map(String::as_str).collect()
 }
 

@@ -262,11 +262,11 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
 
     // Lineages: union of copy and derivation edges.
     let mut lin = UnionFind((0..n).collect());
-    for i in 0..n {
-        if original_of[i] != i {
-            lin.union(i, original_of[i]);
+    for (i, (&orig, derived)) in original_of.iter().zip(&prov.derived).enumerate() {
+        if orig != i {
+            lin.union(i, orig);
         }
-        if let Some(d) = &prov.derived[i] {
+        if let Some(d) = derived {
             lin.union(i, d.source);
         }
     }
