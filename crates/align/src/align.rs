@@ -97,10 +97,7 @@ pub fn align(
     idf: &Idf,
     opts: &AlignOptions,
 ) -> Alignment {
-    let with_emb = ea.is_some() && eb.is_some();
-    let model = PairModel::default_for(with_emb);
-    let mut best_b: Vec<Option<AlignedPair>> = vec![None; b.sents.len()];
-    let mut a_aligned = vec![false; a.sents.len()];
+    let mut candidates = Vec::new();
     for (j, sb) in b.sents.iter().enumerate() {
         let stems_b: std::collections::HashSet<&str> =
             sb.stems.iter().map(String::as_str).collect();
@@ -116,37 +113,62 @@ pub fn align(
                 .count();
             let anchor = sa.names.iter().any(|n| sb.names.contains(n))
                 || sa.numbers.iter().any(|n| sb.numbers.contains(n));
-            if shared < 2 && !(shared >= 1 && anchor) && cos.is_none_or(|c| c < 0.6) {
+            if shared >= 2 || (shared >= 1 && anchor) || cos.is_some_and(|c| c >= 0.6) {
+                candidates.push((i, j));
+            }
+        }
+    }
+    align_pairs(a, b, ea, eb, idf, opts, &candidates)
+}
+
+/// Align B against A scoring only the given candidate sentence pairs `(i in A, j in B)`
+/// (from an index that already knows which sentences share rare words).
+pub fn align_pairs(
+    a: &Doc,
+    b: &Doc,
+    ea: Embeddings,
+    eb: Embeddings,
+    idf: &Idf,
+    opts: &AlignOptions,
+    candidates: &[(usize, usize)],
+) -> Alignment {
+    let with_emb = ea.is_some() && eb.is_some();
+    let model = PairModel::default_for(with_emb);
+    let mut best_b: Vec<Option<AlignedPair>> = vec![None; b.sents.len()];
+    let mut a_aligned = vec![false; a.sents.len()];
+    for &(i, j) in candidates {
+        let (sa, sb) = (&a.sents[i], &b.sents[j]);
+        let cos = match (ea, eb) {
+            (Some(ea), Some(eb)) => Some(cosine(&ea[i], &eb[j])),
+            _ => None,
+        };
+        let pair = if sa.words == sb.words {
+            AlignedPair {
+                a: i,
+                b: j,
+                kind: PassageKind::Verbatim,
+                score: 1.0,
+            }
+        } else {
+            let f = features(sa, sb, idf, cos);
+            let p = model.probability(&f);
+            if p < opts.min_score {
                 continue;
             }
-            let pair = if sa.words == sb.words {
-                AlignedPair {
-                    a: i,
-                    b: j,
-                    kind: PassageKind::Verbatim,
-                    score: 1.0,
-                }
-            } else {
-                let f = features(sa, sb, idf, cos);
-                let p = model.probability(&f);
-                if p < opts.min_score {
-                    continue;
-                }
-                AlignedPair {
-                    a: i,
-                    b: j,
-                    kind: if f.values[0] >= opts.edited_dice {
-                        PassageKind::Edited
-                    } else {
-                        PassageKind::Reworded
-                    },
-                    score: p,
-                }
-            };
-            a_aligned[i] = true;
-            if best_b[j].is_none_or(|old| pair.score > old.score) {
-                best_b[j] = Some(pair);
+            AlignedPair {
+                a: i,
+                b: j,
+                kind: if f.values[0] >= opts.edited_dice {
+                    PassageKind::Edited
+                } else {
+                    PassageKind::Reworded
+                },
+                score: p,
             }
+        };
+        a_aligned[i] = true;
+        if best_b[j].is_none_or(|old| pair.score > old.score) {
+            best_b[j] = Some(pair);
         }
     }
     let pairs: Vec<AlignedPair> = best_b.into_iter().flatten().collect();

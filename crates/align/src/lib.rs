@@ -15,7 +15,7 @@ pub mod pair;
 pub mod sent;
 mod weights;
 
-pub use align::{align, AlignOptions, AlignedPair, Alignment, PassageKind};
+pub use align::{align, align_pairs, AlignOptions, AlignedPair, Alignment, PassageKind};
 pub use derive::{b_is_copy, judge, Derivation, DeriveOptions, Side};
 pub use pair::{features, Features, PairModel, FEATURE_NAMES};
 pub use sent::{Doc, Idf, Sent};

@@ -144,6 +144,7 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
     let n = articles.len();
 
     // 1. Clean: normalise, learn boilerplate, remove it.
+    let clock = std::time::Instant::now();
     progress.stage("cleaning", 3 * n as u64);
     let normalized: Vec<String> = articles.iter().map(|a| normalize(&a.text)).collect();
     let mut model = BoilerplateModel::new(opts.boilerplate.clone());
@@ -170,6 +171,10 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
 
     // 2. Copies, in publication order.
     let order = publication_order(&articles);
+    tracing::info!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "stage copies starts"
+    );
     progress.stage("copies", n as u64);
     let mut detector = CopyDetector::new(opts.minhash.clone());
     let mut uf = UnionFind((0..n).collect());
@@ -210,6 +215,10 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
     }
 
     // 3. Stories: originals clustered in publication order; copies follow.
+    tracing::info!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "stage stories starts"
+    );
     progress.stage("stories", n as u64);
     let mut featurizer = Featurizer::new(opts.cluster.clone());
     let mut counts: Vec<Option<TermCounts>> = vec![None; n];
@@ -249,6 +258,10 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
         }
     }
     // 4. Provenance: rewrites and partial copies among each story's originals.
+    tracing::info!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "stage sources starts"
+    );
     progress.stage("sources", 1);
     let texts: Vec<&str> = cleaned.iter().map(|c| c.text.as_str()).collect();
     let is_original: Vec<bool> = (0..n).map(|i| original_of[i] == i).collect();
@@ -259,6 +272,10 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
     let mut prov = provenance::provenance(&texts, &is_original, &stories, &times, &opts.provenance);
     progress.inc(1);
     progress.finish();
+    tracing::info!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "stage sources done"
+    );
 
     // Lineages: union of copy and derivation edges.
     let mut lin = UnionFind((0..n).collect());

@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use storyline_align::{
-    align, b_is_copy, judge, AlignOptions, Alignment, Derivation, DeriveOptions, Doc, Idf, Side,
+    align, align_pairs, b_is_copy, judge, AlignOptions, Alignment, Derivation, DeriveOptions, Doc,
+    Idf, Side,
 };
 use storyline_text::Analyzer;
 
@@ -112,7 +113,9 @@ pub fn provenance(
     // "Rare" = rarer than appearing in about a tenth of the articles.
     let min_idf = ((idf.docs() as f32 + 1.0) / (idf.docs() as f32 / 10.0 + 1.0)).ln() + 1.0;
 
-    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    // Candidate article pairs (x < y), each with the sentence pairs (in x, in y) that share
+    // rare tokens.
+    let mut candidates: Vec<((usize, usize), Vec<(usize, usize)>)> = Vec::new();
     for members in stories {
         let origs: Vec<usize> = members.iter().copied().filter(|&i| originals[i]).collect();
         if origs.len() < 2 {
@@ -131,9 +134,9 @@ pub fn provenance(
                 }
             }
         }
-        let mut hits: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut hits: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
         for &i in &origs {
-            for toks in &rare[&i] {
+            for (k, toks) in rare[&i].iter().enumerate() {
                 let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
                 for t in toks {
                     let list = &index[t.as_str()];
@@ -149,16 +152,13 @@ pub fn provenance(
                 for ((j, m), c) in shared {
                     let small = toks.len().min(rare[&j][m].len());
                     if c >= 3 || (c >= 2 && 2 * c >= small) {
-                        *hits.entry((i, j)).or_insert(0) += 1;
+                        hits.entry((i, j)).or_default().push((k, m));
                     }
                 }
             }
         }
-        let mut pairs: Vec<(usize, usize)> = hits
-            .into_iter()
-            .filter(|&(_, c)| c >= 2)
-            .map(|(p, _)| p)
-            .collect();
+        let mut pairs: Vec<((usize, usize), Vec<(usize, usize)>)> =
+            hits.into_iter().filter(|(_, s)| s.len() >= 2).collect();
         pairs.sort_unstable();
         candidates.extend(pairs);
     }
@@ -168,8 +168,16 @@ pub fn provenance(
     // least `embed_if_coverage` of either side. Each article is encoded at most once.
     let mut embeddings: HashMap<usize, Vec<Vec<f32>>> = HashMap::new();
     let mut derived: Vec<Option<Derived>> = vec![None; n];
-    for (x, y) in candidates {
-        let mut al = align(&docs[x], &docs[y], None, None, &idf, &opts.align);
+    for ((x, y), sentence_pairs) in candidates {
+        let mut al = align_pairs(
+            &docs[x],
+            &docs[y],
+            None,
+            None,
+            &idf,
+            &opts.align,
+            &sentence_pairs,
+        );
         let mut with_emb = false;
         if let Some(enc) = &opts.encoder {
             if al.coverage_a.max(al.coverage_b) >= opts.embed_if_coverage {
@@ -209,7 +217,13 @@ pub fn provenance(
         let (copy, source, al) = if b_is_copy(side(x, al.coverage_a), side(y, al.coverage_b)) {
             (y, x, al)
         } else {
-            let back = align(&docs[y], &docs[x], emb(y), emb(x), &idf, &opts.align);
+            let back = if with_emb {
+                align(&docs[y], &docs[x], emb(y), emb(x), &idf, &opts.align)
+            } else {
+                let swapped: Vec<(usize, usize)> =
+                    sentence_pairs.iter().map(|&(k, m)| (m, k)).collect();
+                align_pairs(&docs[y], &docs[x], None, None, &idf, &opts.align, &swapped)
+            };
             (x, y, back)
         };
         let verdict = judge(&al, &docs[copy], &opts.derive);
