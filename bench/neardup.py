@@ -15,16 +15,16 @@ Steps (everything under bench/out/neardup/, git-ignored):
    rates, sentence drops, sentence appends, or none (exact copy). Bases with variants form
    *families*; the file is shuffled. ``corpus.jsonl`` holds ``{"id", "text"}`` per line.
 2. **Tokens** (not timed): ``neardup --dump-tokens`` writes each document's Storyline
-   fingerprint key (normalised lower-cased word tokens joined by spaces), so the Python tools get
-   exactly the tokens Storyline shingles.
+   fingerprint key (normalised lower-cased word tokens joined by spaces): the truth is computed
+   on them, and the "from tokens" runs of the Python tools start from them.
 3. **Tools**, each as its own process, one after the other, single-threaded
    (``RAYON_NUM_THREADS=1``, BLAS/OpenMP threads 1), each from a minimal helper interpreter so
    that peak RSS (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) is the tool's own:
 
    * ``storyline``: ``target/release/examples/neardup`` reads the raw JSONL; its timed stage goes
-     from the raw texts in memory to the verified pairs in memory: tokenisation, 5-shingles,
-     MinHash (42 bands x 3 rows = 126), LSH candidates among earlier documents, verification by
-     estimated Jaccard >= 0.5.
+     from the raw texts in memory to the verified pairs in memory: tokenisation (and the
+     exact-copy key), 5-shingles, 126-value signature (one-permutation hashing), LSH candidates
+     (42 bands x 3 rows, band keys sorted per band), verification by estimated Jaccard >= 0.5.
    * ``datasketch``: ``MinHashLSH(threshold=0.5, num_perm=126)`` (it picks its own bands x rows:
      25 x 5), ``MinHash(num_perm=126)`` with ``update_batch`` on the UTF-8 shingles; per document:
      query, verify candidates with ``MinHash.jaccard >= 0.5``, insert.
@@ -32,10 +32,20 @@ Steps (everything under bench/out/neardup/, git-ignored):
      ``RMinHashLSH(threshold=0.5, num_perm=126, num_bands=42)`` (3 rows, as Storyline),
      ``insert_many`` then ``query_all``, verify candidates with ``RMinHash.jaccard >= 0.5``.
 
-   For the Python tools the timed stage goes from the normalised token strings in memory to the
-   verified pairs in memory and includes splitting them on spaces and building the 5-shingle
-   strings (``" ".join(words[i:i+5])``); reading the token file is not timed. So Storyline's timed stage does strictly more work
-   (tokenising raw text). Every tool also reports its parts, and the process wall time is shown.
+   Each Python tool runs twice (``--inputs raw,tokens``):
+
+   * **raw** (the primary measurement, the same work as Storyline's stage): the timed stage goes
+     from the raw texts in memory (the JSONL parsed beforehand, untimed) to the verified pairs in
+     memory and includes tokenising in Python: ``WORD_RE.findall(text.lower())`` with
+     ``WORD_RE = [^\W_]+(?:(?:(?<=[^\W\d_])'(?=[^\W\d_])|(?<=[0-9])[.,](?=[0-9]))[^\W_]+)*``
+     (runs of letters and digits, joined across an apostrophe between letters and across ``.``
+     or ``,`` between digits, as ``storyline_text::tokens``), a possessive ``'s`` dropped from
+     words longer than two characters, then the 5-shingle strings
+     (``" ".join(words[i:i+5])``).
+   * **tokens** (secondary, labelled "from tokens"): the timed stage starts from Storyline's
+     normalised token strings (read from the token file, untimed) and only splits them on
+     spaces before building the shingle strings. Storyline's stage still tokenises raw text, so
+     it does strictly more work than these runs.
 4. **Truth**: the true 5-shingle Jaccard (exact sets of the same tokens) of every pair within a
    family and of every pair any tool reported. True duplicate pairs are those with Jaccard >= 0.5.
    Precision = reported pairs that are true / reported; recall = true pairs reported / all true
