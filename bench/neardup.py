@@ -15,16 +15,16 @@ Steps (everything under bench/out/neardup/, git-ignored):
    rates, sentence drops, sentence appends, or none (exact copy). Bases with variants form
    *families*; the file is shuffled. ``corpus.jsonl`` holds ``{"id", "text"}`` per line.
 2. **Tokens** (not timed): ``neardup --dump-tokens`` writes each document's Storyline
-   fingerprint key (normalised lower-cased word tokens joined by spaces), so the Python tools get
-   exactly the tokens Storyline shingles.
+   fingerprint key (normalised lower-cased word tokens joined by spaces): the truth is computed
+   on them, and the "from tokens" runs of the Python tools start from them.
 3. **Tools**, each as its own process, one after the other, single-threaded
    (``RAYON_NUM_THREADS=1``, BLAS/OpenMP threads 1), each from a minimal helper interpreter so
    that peak RSS (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) is the tool's own:
 
    * ``storyline``: ``target/release/examples/neardup`` reads the raw JSONL; its timed stage goes
-     from the raw texts in memory to the verified pairs in memory: tokenisation, 5-shingles,
-     MinHash (42 bands x 3 rows = 126), LSH candidates among earlier documents, verification by
-     estimated Jaccard >= 0.5.
+     from the raw texts in memory to the verified pairs in memory: tokenisation (and the
+     exact-copy key), 5-shingles, 126-value signature (one-permutation hashing), LSH candidates
+     (42 bands x 3 rows, band keys sorted per band), verification by estimated Jaccard >= 0.5.
    * ``datasketch``: ``MinHashLSH(threshold=0.5, num_perm=126)`` (it picks its own bands x rows:
      25 x 5), ``MinHash(num_perm=126)`` with ``update_batch`` on the UTF-8 shingles; per document:
      query, verify candidates with ``MinHash.jaccard >= 0.5``, insert.
@@ -32,10 +32,20 @@ Steps (everything under bench/out/neardup/, git-ignored):
      ``RMinHashLSH(threshold=0.5, num_perm=126, num_bands=42)`` (3 rows, as Storyline),
      ``insert_many`` then ``query_all``, verify candidates with ``RMinHash.jaccard >= 0.5``.
 
-   For the Python tools the timed stage goes from the normalised token strings in memory to the
-   verified pairs in memory and includes splitting them on spaces and building the 5-shingle
-   strings (``" ".join(words[i:i+5])``); reading the token file is not timed. So Storyline's timed stage does strictly more work
-   (tokenising raw text). Every tool also reports its parts, and the process wall time is shown.
+   Each Python tool runs twice (``--inputs raw,tokens``):
+
+   * **raw** (the primary measurement, the same work as Storyline's stage): the timed stage goes
+     from the raw texts in memory (the JSONL parsed beforehand, untimed) to the verified pairs in
+     memory and includes tokenising in Python: ``WORD_RE.findall(text.lower())`` with
+     ``WORD_RE = [^\W_]+(?:(?:(?<=[^\W\d_])'(?=[^\W\d_])|(?<=[0-9])[.,](?=[0-9]))[^\W_]+)*``
+     (runs of letters and digits, joined across an apostrophe between letters and across ``.``
+     or ``,`` between digits, as ``storyline_text::tokens``), a possessive ``'s`` dropped from
+     words longer than two characters, then the 5-shingle strings
+     (``" ".join(words[i:i+5])``).
+   * **tokens** (secondary, labelled "from tokens"): the timed stage starts from Storyline's
+     normalised token strings (read from the token file, untimed) and only splits them on
+     spaces before building the shingle strings. Storyline's stage still tokenises raw text, so
+     it does strictly more work than these runs.
 4. **Truth**: the true 5-shingle Jaccard (exact sets of the same tokens) of every pair within a
    family and of every pair any tool reported. True duplicate pairs are those with Jaccard >= 0.5.
    Precision = reported pairs that are true / reported; recall = true pairs reported / all true
@@ -224,9 +234,31 @@ def read_tokens(path: str) -> list:
         return [ln.rstrip("\n") for ln in f]
 
 
-def shingles_of(line: str) -> list:
+# Raw-text tokenisation in Python, consistent with Storyline's word tokens
+# (`storyline_text::tokens`): runs of letters and digits, joined across an apostrophe between two
+# letters and across "." or "," between two ASCII digits; lower-cased; a possessive "'s" dropped
+# from a token longer than two characters.
+WORD_RE = re.compile(r"[^\W_]+(?:(?:(?<=[^\W\d_])'(?=[^\W\d_])|(?<=[0-9])[.,](?=[0-9]))[^\W_]+)*")
+
+
+def words_of_text(text: str) -> list:
+    """Raw text -> normalised words, as a data team would do it in Python."""
+    return [w[:-2] if len(w) > 2 and w.endswith("'s") else w for w in WORD_RE.findall(text.lower())]
+
+
+def words_of_tokens(line: str) -> list:
+    """A pre-normalised token line (``neardup --dump-tokens``) -> words."""
+    return line.split()
+
+
+def read_texts(path: str) -> list:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(ln)["text"] for ln in f if ln.strip()]
+
+
+def shingles_of(line: str, words_of=words_of_tokens) -> list:
     """Word 5-shingles as strings; as Storyline: a text shorter than one shingle is one shingle."""
-    words = line.split()
+    words = words_of(line)
     if not words:
         return []
     if len(words) <= SHINGLE:
@@ -239,7 +271,7 @@ def hwm_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def worker_datasketch(docs: list) -> dict:
+def worker_datasketch(docs: list, words_of) -> dict:
     from datasketch import MinHash, MinHashLSH
     import datasketch
     perf = time.perf_counter
@@ -253,7 +285,7 @@ def worker_datasketch(docs: list) -> dict:
     t_stage = perf()
     for i, line in enumerate(docs):
         t0 = perf()
-        sh = [s.encode("utf-8") for s in shingles_of(line)]
+        sh = [s.encode("utf-8") for s in shingles_of(line, words_of)]
         t1 = perf()
         m = MinHash(num_perm=NUM_PERM, seed=1, permutations=perms, scheme=template.scheme)
         m.update_batch(sh)
@@ -273,11 +305,11 @@ def worker_datasketch(docs: list) -> dict:
     stage = perf() - t_stage
     stage_cpu = time.process_time() - c_stage
     return {"stage_s": stage, "stage_cpu_s": stage_cpu, "pairs": pairs, "candidates": candidates,
-            "parts_s": {"shingle": t_sh, "signature": t_sig, "lsh_verify": t_lsh},
+            "parts_s": {"words_shingles": t_sh, "signature": t_sig, "lsh_verify": t_lsh},
             "bands": lsh.b, "rows": lsh.r, "version": datasketch.__version__}
 
 
-def worker_rensa(docs: list) -> dict:
+def worker_rensa(docs: list, words_of) -> dict:
     import rensa
     from rensa import RMinHash, RMinHashLSH
     perf = time.perf_counter
@@ -288,7 +320,7 @@ def worker_rensa(docs: list) -> dict:
     sigs = []
     for s in range(0, len(docs), batch):
         t0 = perf()
-        sh = [shingles_of(w) for w in docs[s:s + batch]]
+        sh = [shingles_of(w, words_of) for w in docs[s:s + batch]]
         t1 = perf()
         sigs.extend(RMinHash.from_token_sets(sh, num_perm=NUM_PERM, seed=42))
         t2 = perf()
@@ -317,17 +349,21 @@ def worker_rensa(docs: list) -> dict:
     except Exception:  # noqa: BLE001
         ver = getattr(rensa, "__version__", "?")
     return {"stage_s": stage, "stage_cpu_s": stage_cpu, "pairs": pairs, "candidates": candidates,
-            "parts_s": {"shingle": t_sh, "signature": t_sig, "lsh_verify": t3 - t2},
+            "parts_s": {"words_shingles": t_sh, "signature": t_sig, "lsh_verify": t3 - t2},
             "bands": lsh.get_num_bands(), "rows": NUM_PERM // lsh.get_num_bands(), "version": ver}
 
 
 def worker_main(args) -> int:
     t0 = time.perf_counter()
-    docs = read_tokens(args.tokens)
+    if args.input == "raw":
+        docs, words_of = read_texts(args.corpus), words_of_text
+    else:
+        docs, words_of = read_tokens(args.tokens), words_of_tokens
     read_s = time.perf_counter() - t0
     input_hwm = hwm_mib()
     fn = {"datasketch": worker_datasketch, "rensa": worker_rensa}[args.worker]
-    res = fn(docs)
+    res = fn(docs, words_of)
+    res["input"] = args.input
     pairs = res.pop("pairs")
     with open(args.pairs, "w", encoding="utf-8") as f:
         for a, b, j in pairs:
@@ -422,6 +458,7 @@ def run_measured(cmd: list, timeout: float) -> dict:
 
 
 def main(argv=None) -> int:
+    global WORK_DIR
     ap = argparse.ArgumentParser(description="Near-duplicate stage: Storyline vs datasketch vs rensa.")
     ap.add_argument("--n", type=int, default=100_000, help="documents (default 100000)")
     ap.add_argument("--seed", type=int, default=0)
@@ -431,6 +468,11 @@ def main(argv=None) -> int:
     ap.add_argument("--bin", default=DEFAULT_BIN, help="the neardup example binary")
     ap.add_argument("--python", default=VENV_PY, help="Python with datasketch and rensa (bench/.venv)")
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of " + ",".join(TOOLS))
+    ap.add_argument("--inputs", default="raw,tokens",
+                    help="what the Python tools start from: raw (raw text, tokenised in the timed "
+                         "stage), tokens (Storyline's normalised tokens, untimed); default both")
+    ap.add_argument("--work-dir", default=None,
+                    help="where the corpus, tokens and pairs go (default bench/out/neardup)")
     ap.add_argument("--regen", action="store_true", help="rebuild the corpus even if cached")
     ap.add_argument("--gen-only", action="store_true")
     ap.add_argument("--timeout", type=float, default=3600)
@@ -438,9 +480,12 @@ def main(argv=None) -> int:
     # worker mode (internal)
     ap.add_argument("--worker", choices=["datasketch", "rensa"], help=argparse.SUPPRESS)
     ap.add_argument("--tokens", help=argparse.SUPPRESS)
+    ap.add_argument("--input", choices=["raw", "tokens"], default="tokens", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--pairs", help=argparse.SUPPRESS)
     ap.add_argument("--stats", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    WORK_DIR = args.work_dir or WORK_DIR
     if args.worker:
         return worker_main(args)
     try:
@@ -498,19 +543,33 @@ def main(argv=None) -> int:
     print(f"tokens: {tokens} ({time.perf_counter() - t0:.1f} s, not timed)", flush=True)
     floor = throughput.rss_floor()
 
-    results = {}
+    inputs = [x.strip() for x in args.inputs.split(",") if x.strip()]
+    if any(x not in ("raw", "tokens") for x in inputs):
+        ap.error(f"unknown inputs {inputs}")
+    # (row name, tool, input): Storyline always starts from the raw text; each Python tool once
+    # from the raw text (primary measurement) and once from the pre-normalised tokens.
+    runs = []
     for tool in tools:
-        pairs_path = os.path.join(WORK_DIR, f"pairs.{tool}.tsv")
-        stats_path = os.path.join(WORK_DIR, f"stats.{tool}.json")
+        if tool == "storyline":
+            runs.append((tool, tool, "raw"))
+        else:
+            for inp in inputs:
+                runs.append((tool if inp == "raw" else f"{tool} (from tokens)", tool, inp))
+    results = {}
+    for name, tool, inp in runs:
+        tag = tool if inp == "raw" else f"{tool}.tokens"
+        pairs_path = os.path.join(WORK_DIR, f"pairs.{tag}.tsv")
+        stats_path = os.path.join(WORK_DIR, f"stats.{tag}.json")
         for p in (pairs_path, stats_path):
             if os.path.exists(p):
                 os.remove(p)
         if tool == "storyline":
             cmd = [os.path.abspath(binary), corpus, "--pairs", pairs_path, "--stats", stats_path]
         else:
+            src = ["--corpus", corpus] if inp == "raw" else ["--tokens", tokens]
             cmd = [os.path.abspath(args.python), os.path.abspath(__file__), "--worker", tool,
-                   "--tokens", tokens, "--pairs", pairs_path, "--stats", stats_path]
-        print(f"running {tool}: {shlex.join(cmd)}", flush=True)
+                   "--input", inp] + src + ["--pairs", pairs_path, "--stats", stats_path]
+        print(f"running {name}: {shlex.join(cmd)}", flush=True)
         m = run_measured(cmd, args.timeout)
         with open(stats_path, encoding="utf-8") as f:
             st = json.load(f)
@@ -519,8 +578,9 @@ def main(argv=None) -> int:
         st["docs_per_s_wall"] = n / st["stage_s"]
         st["docs_per_s"] = n / st["stage_cpu_s"]
         st["pairs_path"] = pairs_path
-        results[tool] = st
-        print(f"  {tool}: stage {st['stage_s']:.2f} s wall, {st['stage_cpu_s']:.2f} s CPU "
+        st["input"] = inp
+        results[name] = st
+        print(f"  {name}: stage {st['stage_s']:.2f} s wall, {st['stage_cpu_s']:.2f} s CPU "
               f"({st['docs_per_s']:.0f} docs/s of CPU), process wall "
               f"{st['wall_s']:.2f} s, user {st['user_s']:.2f} s, peak RSS {st['peak_rss_mib']:.1f} MiB, "
               f"{st['pairs']} pairs", flush=True)
@@ -558,7 +618,7 @@ def main(argv=None) -> int:
     print("family pairs by true Jaccard decile: " +
           ", ".join(f"{k / 10:.1f}-: {c}" for k, c in enumerate(hist)), flush=True)
 
-    base = results.get("datasketch")
+    base = results.get("datasketch")  # datasketch from the raw text
     for t, r in results.items():
         rep = reported[t]
         tp = len(rep & truth)
@@ -577,18 +637,25 @@ def main(argv=None) -> int:
     print()
     print(f"{n} documents, {len(truth)} true duplicate pairs (5-shingle Jaccard >= {THRESHOLD}), "
           f"single thread, {os.cpu_count()} x {throughput.cpu_name()}")
-    hdr = ("| tool | bands x rows | stage CPU s | stage wall s | docs/s (CPU) | speed vs datasketch | "
-           "process wall s | peak RSS MiB | pairs found | precision | recall |")
+    sl = results.get("storyline")
+    hdr = ("| tool | timed stage starts from | bands x rows | stage CPU s | stage wall s | docs/s (CPU) | "
+           "speed vs datasketch (raw text) | Storyline speed-up vs this row | process wall s | "
+           "peak RSS MiB | pairs found | precision | recall |")
     print(hdr)
-    print("|" + "---|" * 11)
+    print("|" + "---|" * 13)
     for t, r in results.items():
         ratio = f"{r['speed_vs_datasketch']:.1f}x" if r["speed_vs_datasketch"] else "-"
-        print(f"| {t} | {r['bands']} x {r['rows']} | {r['stage_cpu_s']:.2f} | {r['stage_s']:.2f} | "
-              f"{r['docs_per_s']:,.0f} | {ratio} | {r['wall_s']:.2f} | {r['peak_rss_mib']:.0f} | "
+        vs = f"{r['stage_cpu_s'] / sl['stage_cpu_s']:.1f}x" if sl else "-"
+        start = "raw text" if r["input"] == "raw" else "normalised tokens (untimed)"
+        print(f"| {t} | {start} | {r['bands']} x {r['rows']} | {r['stage_cpu_s']:.2f} | {r['stage_s']:.2f} | "
+              f"{r['docs_per_s']:,.0f} | {ratio} | {vs} | {r['wall_s']:.2f} | {r['peak_rss_mib']:.0f} | "
               f"{r['pairs']:,} | {r['precision']:.4f} | {r['recall']:.4f} |")
     print()
-    print("parts of the timed stage (s): " + "; ".join(
+    print("parts of the timed stage (wall s): " + "; ".join(
         f"{t}: " + ", ".join(f"{k} {v:.2f}" for k, v in r["parts_s"].items()) for t, r in results.items()))
+    print("recall by true Jaccard: " + "; ".join(
+        f"{t}: " + ", ".join(f"{k} {v:.4f}" for k, v in r["recall_by_jaccard"].items() if v is not None)
+        for t, r in results.items()))
 
     out = {
         "date": dt.date.today().isoformat(),

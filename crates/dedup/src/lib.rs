@@ -2,11 +2,21 @@
 //!
 //! - **Exact**: xxh3 of the [`fingerprint_key`](storyline_text::fingerprint_key) of the
 //!   (boilerplate-free) text — case, punctuation, spacing and Unicode variants ignored.
-//! - **Near**: MinHash over word `k`-shingles (default k = 5, 128 hash functions of the form
-//!   `(a·x + b) >> 32` over a 64-bit shingle hash), LSH banding into `bands × rows`
-//!   (default 42 × 3 = 126 hash functions) buckets for candidates, then verification by the signature's
-//!   Jaccard estimate ≥ `threshold` (default 0.5). A pair with true Jaccard `J` becomes a
-//!   candidate with probability `1 − (1 − J^rows)^bands` (see ARCHITECTURE.md for the curve).
+//! - **Near**: a MinHash-style signature of 126 values over word `k`-shingles (default k = 5),
+//!   LSH banding into `bands × rows` (default 42 × 3) buckets for candidates, then verification
+//!   by the signature's Jaccard estimate (fraction of equal values) ≥ `threshold` (default 0.5).
+//!   A pair with true Jaccard `J` becomes a candidate with probability about
+//!   `1 − (1 − J^rows)^bands` (see ARCHITECTURE.md for the curve).
+//!
+//! The default signature ([`Sketch::OnePermutation`]) is *one-permutation hashing* with optimal
+//! densification (Li, Owen & Zhang 2012; Shrivastava 2017): each shingle is hashed once, the
+//! hash picks one of the 126 bins and the bin keeps its smallest value; an empty bin copies the
+//! value of the first non-empty bin in a fixed pseudo-random sequence of bins (the same for
+//! every document, so equal values still mean "same shingle"). Its estimate is unbiased like
+//! classical MinHash but, as the bins sample the union *without replacement*, its variance is
+//! lower for documents of a few hundred shingles (so fewer true pairs near the threshold are
+//! missed), and it costs one hash per shingle instead of 126. [`Sketch::Classic`] keeps the
+//! classical 126 hash functions `(a·x + b) >> 32` for comparison.
 //!
 //! [`CopyDetector`] is incremental: documents are added one by one (in publication order)
 //! and each is matched against those already added.
@@ -28,6 +38,20 @@ pub struct MinHashOptions {
     pub threshold: f64,
     /// Seed of the hash functions (signatures are comparable only with equal seeds).
     pub seed: u64,
+    /// How the signature is computed (signatures are comparable only with equal sketches).
+    pub sketch: Sketch,
+}
+
+/// The signature scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sketch {
+    /// One-permutation hashing into `bands × rows` bins with optimal densification: one hash
+    /// per shingle; lower estimate variance than [`Sketch::Classic`] on documents with more
+    /// shingles than bins.
+    #[default]
+    OnePermutation,
+    /// Classical MinHash: `bands × rows` hash functions `(a_i·x + b_i) >> 32`.
+    Classic,
 }
 
 impl Default for MinHashOptions {
@@ -38,6 +62,7 @@ impl Default for MinHashOptions {
             rows: 3,
             threshold: 0.5,
             seed: 0x005E_ED0F_5709,
+            sketch: Sketch::OnePermutation,
         }
     }
 }
@@ -142,12 +167,76 @@ impl MinHasher {
     }
 
     /// Signature of a set of shingle hashes (order and repeats do not matter).
+    pub fn signature_of(&self, shingles: &[u64]) -> Signature {
+        match self.opts.sketch {
+            Sketch::OnePermutation => self.signature_oph(shingles.iter().copied()),
+            Sketch::Classic => self.signature_classic(shingles),
+        }
+    }
+
+    /// Signature of the shingles of a sequence of word hashes (no intermediate vector for
+    /// one-permutation hashing): `signature_of(&shingles_of_words(words))`.
+    fn signature_of_words(&self, words: &[u64]) -> Signature {
+        let k = self.opts.shingle.max(1);
+        match self.opts.sketch {
+            Sketch::OnePermutation if words.len() > k => {
+                self.signature_oph(words.windows(k).map(combine))
+            }
+            _ => self.signature_of(&self.shingles_of_words(words)),
+        }
+    }
+
+    /// One-permutation hashing with optimal densification.
     ///
-    /// Hash function `i` maps shingle `x` to the high 32 bits of `a[i]·x + b[i]` (mod 2^64).
+    /// Shingle `x` is mixed with the seed into `h`; bin `hi32(h)·n >> 32` keeps the minimum of
+    /// `lo32(h)`. Each empty bin `i` then takes the value of the first bin that was non-empty
+    /// in the sequence `bin(i, 1), bin(i, 2), …` drawn from `(seed, i, attempt)` alone.
+    fn signature_oph(&self, shingles: impl Iterator<Item = u64>) -> Signature {
+        let n = self.opts.num_perm();
+        let mut sig = vec![u32::MAX; n];
+        if n == 0 {
+            return sig;
+        }
+        let mut filled = vec![false; n];
+        let seed = self.opts.seed;
+        let mut any = false;
+        for x in shingles {
+            any = true;
+            let h = mix64(x ^ seed);
+            let bin = (((h >> 32) * n as u64) >> 32) as usize;
+            let v = h as u32;
+            if v < sig[bin] {
+                sig[bin] = v;
+            }
+            filled[bin] = true;
+        }
+        if !any {
+            return sig;
+        }
+        for i in 0..n {
+            if filled[i] {
+                continue;
+            }
+            let mut state = seed ^ ((i as u64) << 32) ^ 0xD3E5_17F0_0000_0000;
+            loop {
+                let r = splitmix64(&mut state);
+                let j = (((r >> 32) * n as u64) >> 32) as usize;
+                if filled[j] {
+                    sig[i] = sig[j];
+                    break;
+                }
+            }
+        }
+        sig
+    }
+
+    /// Classical MinHash: hash function `i` maps shingle `x` to the high 32 bits of
+    /// `a[i]·x + b[i]` (mod 2^64).
+    ///
     /// The product is computed from 32-bit halves, which vectorises (four 32×32 multiplies per
     /// lane instead of a 64×64 one); on x86-64 an AVX2 build of the same loop is picked at
     /// run time. The result is the same on every path.
-    pub fn signature_of(&self, shingles: &[u64]) -> Signature {
+    fn signature_classic(&self, shingles: &[u64]) -> Signature {
         let mut sig = vec![u32::MAX; self.halves.a_lo.len()];
         #[cfg(target_arch = "x86_64")]
         {
@@ -194,8 +283,7 @@ impl MinHasher {
     /// [`CopyDetector::add`] uses.
     pub fn key_and_signature(&self, text: &str) -> (String, Signature) {
         let (key, words) = key_and_word_hashes(text);
-        let sig = self.signature_of(&self.shingles_of_words(&words));
-        (key, sig)
+        (key, self.signature_of_words(&words))
     }
 }
 
@@ -265,23 +353,254 @@ pub fn copy_key(text: &str) -> String {
 /// Re-tokenising a key token that came from an ASCII piece gives that token with the
 /// possessive rule applied once more (its joiners still join, it starts with a letter or
 /// digit and ends with one); key tokens from other pieces are re-tokenised with `tokens`.
+///
+/// The text is first classified into bit masks ([`Masks`], 16 bytes at a time with SSE2):
+/// the ASCII tokens are the runs of the token mask; a piece (between ASCII whitespace) with a
+/// non-ASCII byte goes through [`tokens`] instead.
 fn key_and_word_hashes(text: &str) -> (String, Vec<u64>) {
-    let mut key = Vec::with_capacity(text.len());
-    let mut words = Vec::with_capacity(text.len() / 5);
-    for_each_token_ascii(text, |w, ascii| {
-        if !key.is_empty() {
-            key.push(b' ');
+    let b = text.as_bytes();
+    let n = b.len();
+    // The key is written at `pos` into a zeroed buffer with 16 spare bytes, so that short
+    // tokens are copied as fixed 16-byte blocks (one move each, no call).
+    let mut key: Vec<u8> = vec![0; n + 17];
+    let mut pos = 0;
+    let mut words = Vec::with_capacity(n / 5);
+    let m = Masks::new(b);
+    let mut p = 0;
+    // The next non-ASCII byte at or after `p` (recomputed once `p` passes it).
+    let mut h = m.next_set(HIGH, 0);
+    loop {
+        // Next token start (ASCII pieces) or non-ASCII byte, whichever comes first.
+        let t = m.next_set(TOKEN, p);
+        if h < p {
+            h = m.next_set(HIGH, p);
         }
-        key.extend_from_slice(w);
-        if ascii {
-            words.push(xxhash_rust::xxh3::xxh3_64(strip_possessive(w)));
+        if t >= n && h >= n {
+            break;
+        }
+        if h < n {
+            // The piece holding byte `h` (between ASCII whitespace) starts at or after `p`
+            // unless a token of an earlier ASCII piece comes first.
+            let start = m.prev_set(SPACE, h).map_or(0, |w| w + 1).max(p);
+            if start <= t {
+                let end = m.next_set(SPACE, h);
+                // Cut at ASCII bytes of a valid UTF-8 string: still valid UTF-8.
+                let piece = std::str::from_utf8(&b[start..end]).expect("cut at ASCII whitespace");
+                for t in tokens(piece) {
+                    let lower = t.lower.as_bytes();
+                    if key.len() < pos + lower.len() + 17 {
+                        key.resize(pos + lower.len() + 17, 0);
+                    }
+                    if pos > 0 {
+                        key[pos] = b' ';
+                        pos += 1;
+                    }
+                    key[pos..pos + lower.len()].copy_from_slice(lower);
+                    pos += lower.len();
+                    words.extend(tokens(&t.lower).iter().map(|t| hash64(&t.lower)));
+                }
+                p = end;
+                continue;
+            }
+        }
+        let end = m.next_clear(TOKEN, t);
+        let len = end - t;
+        // (Lower-casing, hence the token, may have grown the key past the text.)
+        if key.len() < pos + len + 17 {
+            key.resize(pos + len + 17, 0);
+        }
+        if pos > 0 {
+            key[pos] = b' ';
+            pos += 1;
+        }
+        if m.any_in(UPPER, t, end) {
+            let tok = &mut key[pos..pos + len];
+            for (k, &c) in tok.iter_mut().zip(&b[t..end]) {
+                *k = c.to_ascii_lowercase();
+            }
+            let len = strip_possessive(tok).len();
+            words.push(xxhash_rust::xxh3::xxh3_64(strip_possessive(&tok[..len])));
+            pos += len;
         } else {
-            let w = std::str::from_utf8(w).expect("token is UTF-8");
-            words.extend(tokens(w).iter().map(|t| hash64(&t.lower)));
+            // Already lower-case: copy and hash from `b` (not from bytes just written).
+            let tok = strip_possessive(&b[t..end]);
+            if tok.len() <= 16 && t + 16 <= n {
+                key[pos..pos + 16].copy_from_slice(&b[t..t + 16]);
+            } else {
+                key[pos..pos + tok.len()].copy_from_slice(tok);
+            }
+            pos += tok.len();
+            words.push(xxhash_rust::xxh3::xxh3_64(strip_possessive(tok)));
         }
-    });
+        p = end;
+    }
+    key.truncate(pos);
     let key = String::from_utf8(key).expect("tokens are UTF-8");
     (key, words)
+}
+
+/// Masks of up to 64 bytes: [letter, digit, apostrophe, `.` or `,`, whitespace, non-ASCII,
+/// capital] (ASCII classes).
+fn classify_scalar(chunk: &[u8]) -> [u64; 7] {
+    let mut m = [0u64; 7];
+    for (j, &x) in chunk.iter().enumerate() {
+        let is_upper = x.wrapping_sub(b'A') < 26;
+        let is_lower = x.wrapping_sub(b'a') < 26;
+        let classes = [
+            is_upper | is_lower,
+            x.is_ascii_digit(),
+            x == b'\'',
+            x == b'.' || x == b',',
+            x.is_ascii_whitespace(),
+            x >= 0x80,
+            is_upper,
+        ];
+        for (m, c) in m.iter_mut().zip(classes) {
+            *m |= (c as u64) << j;
+        }
+    }
+    m
+}
+
+/// [`classify_scalar`] of a 64-byte block, 16 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+unsafe fn classify_sse2(block: &[u8; 64]) -> [u64; 7] {
+    use std::arch::x86_64::*;
+    let mut m = [0u64; 7];
+    // `x` in `lo..lo + len` (unsigned), with signed compares.
+    let range = |v: __m128i, lo: u8, len: u8| {
+        let shifted = _mm_add_epi8(v, _mm_set1_epi8(128u8.wrapping_sub(lo) as i8));
+        _mm_cmplt_epi8(shifted, _mm_set1_epi8((len as i8).wrapping_add(i8::MIN)))
+    };
+    for k in 0..4 {
+        let v = _mm_loadu_si128(block.as_ptr().add(k * 16) as *const __m128i);
+        let upper = range(v, b'A', 26);
+        let letter = _mm_or_si128(upper, range(v, b'a', 26));
+        let digit = range(v, b'0', 10);
+        let apos = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\'' as i8));
+        let dot = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'.' as i8)),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8)),
+        );
+        // ASCII whitespace: ' ', \t, \n, \x0C, \r (not \x0B).
+        let space = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
+            _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x0B)), range(v, b'\t', 5)),
+        );
+        let classes = [letter, digit, apos, dot, space, v, upper];
+        for (m, c) in m.iter_mut().zip(classes) {
+            *m |= ((_mm_movemask_epi8(c) as u32 & 0xFFFF) as u64) << (k * 16);
+        }
+    }
+    m
+}
+
+/// Bit masks over the bytes of a text (bit `i % 64` of block `i / 64` is byte `i`): per block,
+/// the classes of [`classify_scalar`] and then [`TOKEN`].
+struct Masks {
+    n: usize,
+    blocks: Vec<[u64; 8]>,
+}
+
+const LETTER: usize = 0;
+const DIGIT: usize = 1;
+const APOS: usize = 2;
+const DOT: usize = 3;
+/// ASCII whitespace.
+const SPACE: usize = 4;
+/// Non-ASCII bytes.
+const HIGH: usize = 5;
+/// ASCII capitals.
+const UPPER: usize = 6;
+/// Bytes of ASCII tokens (the rules of [`ascii_tokens`]): letters and digits, an apostrophe
+/// between two letters, a `.` or `,` between two digits; only meaningful in ASCII pieces.
+const TOKEN: usize = 7;
+
+impl Masks {
+    fn new(b: &[u8]) -> Self {
+        let count = b.len().div_ceil(64);
+        let mut blocks = vec![[0u64; 8]; count];
+        let mut w = 0;
+        #[cfg(target_arch = "x86_64")]
+        while (w + 1) * 64 <= b.len() {
+            let block: &[u8; 64] = b[w * 64..(w + 1) * 64].try_into().unwrap();
+            // SAFETY: SSE2 is part of the x86-64 baseline.
+            let m = unsafe { classify_sse2(block) };
+            blocks[w][..7].copy_from_slice(&m);
+            w += 1;
+        }
+        for (w, chunk) in b.chunks(64).enumerate().skip(w) {
+            blocks[w][..7].copy_from_slice(&classify_scalar(chunk));
+        }
+        // Bit i of `before(k)` is bit i - 1 of class k; of `after(k)`, bit i + 1.
+        for w in 0..count {
+            let before =
+                |k: usize| (blocks[w][k] << 1) | if w > 0 { blocks[w - 1][k] >> 63 } else { 0 };
+            let after =
+                |k: usize| (blocks[w][k] >> 1) | blocks.get(w + 1).map_or(0, |x| x[k] << 63);
+            let m = &blocks[w];
+            let joins = (m[APOS] & before(LETTER) & after(LETTER))
+                | (m[DOT] & before(DIGIT) & after(DIGIT));
+            blocks[w][TOKEN] = m[LETTER] | m[DIGIT] | joins;
+        }
+        Masks { n: b.len(), blocks }
+    }
+
+    /// The first bit of class `k` set (or clear, with `flip = u64::MAX`) at or after `from`,
+    /// or `n`.
+    #[inline]
+    fn next(&self, k: usize, flip: u64, from: usize) -> usize {
+        let mut w = from / 64;
+        if w >= self.blocks.len() {
+            return self.n;
+        }
+        let mut x = (self.blocks[w][k] ^ flip) & (u64::MAX << (from % 64));
+        loop {
+            if x != 0 {
+                return (w * 64 + x.trailing_zeros() as usize).min(self.n);
+            }
+            w += 1;
+            if w >= self.blocks.len() {
+                return self.n;
+            }
+            x = self.blocks[w][k] ^ flip;
+        }
+    }
+
+    #[inline]
+    fn next_set(&self, k: usize, from: usize) -> usize {
+        self.next(k, 0, from)
+    }
+
+    #[inline]
+    fn next_clear(&self, k: usize, from: usize) -> usize {
+        self.next(k, u64::MAX, from)
+    }
+
+    /// The last bit of class `k` set before `to`, if any.
+    fn prev_set(&self, k: usize, to: usize) -> Option<usize> {
+        let mut w = to / 64;
+        let mut x = if to & 63 == 0 {
+            w = w.checked_sub(1)?;
+            self.blocks[w][k]
+        } else {
+            self.blocks[w][k] & ((1u64 << (to % 64)) - 1)
+        };
+        loop {
+            if x != 0 {
+                return Some(w * 64 + 63 - x.leading_zeros() as usize);
+            }
+            w = w.checked_sub(1)?;
+            x = self.blocks[w][k];
+        }
+    }
+
+    /// Whether any bit of class `k` in `from..to` is set.
+    #[inline]
+    fn any_in(&self, k: usize, from: usize, to: usize) -> bool {
+        self.next_set(k, from) < to
+    }
 }
 
 /// Calls `emit` with the lower-cased form of each word token of `text` (`Token::lower` of
@@ -366,6 +685,14 @@ fn ascii_tokens(b: &[u8], mut emit: impl FnMut(&[u8])) {
         emit(&b[start..end]);
         i = j;
     }
+}
+
+/// The splitmix64 finaliser: a bijective 64-bit mixer.
+#[inline]
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 fn combine(words: &[u64]) -> u64 {
@@ -472,6 +799,37 @@ impl LshIndex {
         out.dedup();
         out
     }
+}
+
+/// Every pair `(earlier, later)` of signatures (indices into `sigs`) that share at least one
+/// band, sorted and deduplicated: the candidates [`LshIndex`] gives when the signatures are
+/// inserted in order, each queried before it is inserted, computed for a whole batch by
+/// sorting each band's keys instead of hash tables.
+pub fn candidate_pairs(sigs: &[Signature], bands: usize, rows: usize) -> Vec<(u32, u32)> {
+    let n = sigs.len();
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
+    let mut pairs: Vec<u64> = Vec::new();
+    for b in 0..bands {
+        keys.clear();
+        keys.extend(sigs.iter().enumerate().filter_map(|(i, s)| {
+            let band = s.get(b * rows..(b + 1) * rows)?;
+            Some((band_key(band), i as u32))
+        }));
+        keys.sort_unstable();
+        for group in keys.chunk_by(|x, y| x.0 == y.0) {
+            for (x, &(_, i)) in group.iter().enumerate() {
+                for &(_, j) in &group[x + 1..] {
+                    pairs.push(((i as u64) << 32) | j as u64);
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+        .into_iter()
+        .map(|p| ((p >> 32) as u32, p as u32))
+        .collect()
 }
 
 /// How a document matched an earlier one.
@@ -631,6 +989,16 @@ mod tests {
                 v.push(s);
             }
         }
+        // The same with non-ASCII characters mixed in, over several 64-byte blocks.
+        let alphabet: Vec<char> = "aZ09 '.,s-\n\tQéÉ’—İß ".chars().collect();
+        for len in [3usize, 70, 300, 2000] {
+            for _ in 0..20 {
+                let s: String = (0..len)
+                    .map(|_| alphabet[(splitmix64(&mut state) % alphabet.len() as u64) as usize])
+                    .collect();
+                v.push(s);
+            }
+        }
         v
     }
 
@@ -653,8 +1021,12 @@ mod tests {
     }
 
     #[test]
-    fn signature_matches_the_64_bit_definition() {
-        let h = MinHasher::new(MinHashOptions::default());
+    fn classic_signature_matches_the_64_bit_definition() {
+        let classic = MinHashOptions {
+            sketch: Sketch::Classic,
+            ..Default::default()
+        };
+        let h = MinHasher::new(classic.clone());
         for t in tricky_texts() {
             let sh = h.shingles(&t);
             assert_eq!(h.signature_of(&sh), h.signature_reference(&sh), "{t:?}");
@@ -671,11 +1043,37 @@ mod tests {
             let h = MinHasher::new(MinHashOptions {
                 bands,
                 rows,
-                ..Default::default()
+                ..classic.clone()
             });
             assert_eq!(h.signature_of(&xs).len(), bands * rows);
             assert_eq!(h.signature_of(&xs), h.signature_reference(&xs));
         }
+    }
+
+    #[test]
+    fn one_permutation_signature_is_a_densified_bin_minimum() {
+        let h = MinHasher::new(MinHashOptions::default());
+        let mut state = 3u64;
+        let xs: Vec<u64> = (0..400).map(|_| splitmix64(&mut state)).collect();
+        let sig = h.signature_of(&xs);
+        assert_eq!(sig.len(), 126);
+        // Order and repeats do not matter.
+        let mut ys = xs.clone();
+        ys.reverse();
+        ys.extend_from_slice(&xs[..50]);
+        assert_eq!(h.signature_of(&ys), sig);
+        // Every value is the hash of some shingle (its own bin's minimum or a borrowed one).
+        let lows: std::collections::HashSet<u32> =
+            xs.iter().map(|&x| mix64(x ^ h.opts.seed) as u32).collect();
+        assert!(sig.iter().all(|v| lows.contains(v)));
+        // One shingle: every bin borrows its value.
+        let one = h.signature_of(&xs[..1]);
+        assert!(one.iter().all(|&v| v == mix64(xs[0] ^ h.opts.seed) as u32));
+        assert_eq!(h.signature_of(&[]), vec![u32::MAX; 126]);
+        // Subsets share the values of the bins whose minimum they contain.
+        let half = h.signature_of(&xs[..200]);
+        let eq = estimate_jaccard(&sig, &half);
+        assert!((eq - 0.5).abs() < 0.15, "{eq}");
     }
 
     #[test]
@@ -689,6 +1087,31 @@ mod tests {
         assert_eq!(lsh.candidates(&[5, 5, 5, 5, 6, 5]), Vec::<u32>::new());
         assert_eq!(lsh.candidates(&[1, 2, 3, 4, 5, 6]), vec![0, 1, 2]);
         assert_eq!(lsh.candidates(&[0, 0, 5, 5, 0, 0]), vec![3]);
+    }
+
+    #[test]
+    fn batch_candidate_pairs_match_the_incremental_index() {
+        let h = MinHasher::new(MinHashOptions::default());
+        let words: Vec<String> = (0..300).map(|i| format!("w{}", i % 97)).collect();
+        let mut sigs = Vec::new();
+        let mut state = 11u64;
+        for d in 0..300 {
+            // Overlapping windows of one word stream, some shuffled: many shared bands.
+            let start = (splitmix64(&mut state) % 200) as usize;
+            let len = 20 + d % 60;
+            let end = (start + len).min(words.len());
+            sigs.push(h.signature(&words[start..end].join(" ")));
+        }
+        let (bands, rows) = (42, 3);
+        let mut lsh = LshIndex::new(bands, rows);
+        let mut expected = Vec::new();
+        for (i, s) in sigs.iter().enumerate() {
+            expected.extend(lsh.candidates(s).into_iter().map(|c| (c, i as u32)));
+            lsh.insert(i as u32, s);
+        }
+        expected.sort_unstable();
+        assert!(expected.len() > 300, "{}", expected.len());
+        assert_eq!(candidate_pairs(&sigs, bands, rows), expected);
     }
 
     #[test]
