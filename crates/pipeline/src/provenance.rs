@@ -164,8 +164,9 @@ pub fn provenance(
     }
 
     // Embeddings are costly (a transformer pass per sentence): a pair is first aligned on
-    // lexical signals, and re-aligned with embeddings only when that already covers at
-    // least `embed_if_coverage` of either side. Each article is encoded at most once.
+    // lexical signals, and re-aligned with embeddings only when that covers at least
+    // `embed_if_coverage` but less than the rewrite share of either side. Each article is
+    // encoded at most once.
     let mut embeddings: HashMap<usize, Vec<Vec<f32>>> = HashMap::new();
     let mut derived: Vec<Option<Derived>> = vec![None; n];
     for ((x, y), sentence_pairs) in candidates {
@@ -180,7 +181,10 @@ pub fn provenance(
         );
         let mut with_emb = false;
         if let Some(enc) = &opts.encoder {
-            if al.coverage_a.max(al.coverage_b) >= opts.embed_if_coverage {
+            let best = al.coverage_a.max(al.coverage_b);
+            // Embeddings can only change the verdict in the uncertain band: enough aligned
+            // to look like a derivation, not yet enough to be a rewrite on words alone.
+            if best >= opts.embed_if_coverage && best < opts.derive.rewrite_coverage {
                 for i in [x, y] {
                     embeddings.entry(i).or_insert_with(|| {
                         let sents: Vec<&str> =
