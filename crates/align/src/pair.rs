@@ -48,10 +48,30 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "bertscore_min",
     "bertscore_max",
     "tokens_unmatched",
+    "tokens_below_40_min",
+    "tokens_below_40_max",
+    "run_below_40_min",
+    "run_below_40_max",
+    "tokens_below_50_min",
+    "tokens_below_50_max",
+    "run_below_50_min",
+    "run_below_50_max",
+    "tokens_below_60_min",
+    "tokens_below_60_max",
+    "run_below_60_min",
+    "run_below_60_max",
+    "tokens_below_70_min",
+    "tokens_below_70_max",
+    "run_below_70_min",
+    "run_below_70_max",
+    "unmatched_mass_min",
+    "unmatched_mass_max",
+    "worst_match_min",
+    "worst_match_max",
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 34;
+pub const N_FEATURES: usize = 54;
 /// Index of the first embedding feature (the sentence cosine); the token features follow it.
 pub const EMBEDDING_START: usize = 29;
 /// Index of the first feature that needs contextual token vectors (BERTScore).
@@ -69,80 +89,6 @@ pub struct Features {
 pub struct PairEmbedding<'a> {
     pub cosine: f32,
     pub tokens: Option<(&'a [Vec<f32>], &'a [Vec<f32>])>,
-}
-
-/// Clipped n-gram precision of `a` against `b` (BLEU's modified precision), 1 when `a` has
-/// no n-grams and neither has `b`, 0 when only `b` has.
-fn ngram_precision(a: &[String], b: &[String], n: usize) -> f32 {
-    if a.len() < n {
-        return if b.len() < n { 1.0 } else { 0.0 };
-    }
-    let mut counts: HashMap<&[String], i32> = HashMap::new();
-    for g in b.windows(n) {
-        *counts.entry(g).or_insert(0) += 1;
-    }
-    let mut hit = 0;
-    for g in a.windows(n) {
-        if let Some(c) = counts.get_mut(g) {
-            if *c > 0 {
-                *c -= 1;
-                hit += 1;
-            }
-        }
-    }
-    hit as f32 / (a.len() + 1 - n) as f32
-}
-
-/// Word-level Levenshtein distance.
-fn edit_distance(a: &[String], b: &[String]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0usize; b.len() + 1];
-    for (i, x) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, y) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(x != y))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// Longest run of consecutive words the two share.
-fn longest_common_run(a: &[String], b: &[String]) -> usize {
-    let mut best = 0;
-    let mut prev = vec![0usize; b.len() + 1];
-    let mut cur = vec![0usize; b.len() + 1];
-    for x in a {
-        for (j, y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y { prev[j] + 1 } else { 0 };
-            best = best.max(cur[j + 1]);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    best
-}
-
-/// BERTScore-style greedy matching of contextual token vectors: (precision of a against b,
-/// recall, share of tokens on either side whose best match has cosine below 0.5).
-fn bertscore(ta: &[Vec<f32>], tb: &[Vec<f32>]) -> (f32, f32, f32) {
-    if ta.is_empty() || tb.is_empty() {
-        return (0.0, 0.0, 1.0);
-    }
-    let mut best_a = vec![f32::MIN; ta.len()];
-    let mut best_b = vec![f32::MIN; tb.len()];
-    for (i, x) in ta.iter().enumerate() {
-        for (j, y) in tb.iter().enumerate() {
-            let c: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
-            best_a[i] = best_a[i].max(c);
-            best_b[j] = best_b[j].max(c);
-        }
-    }
-    let p = best_a.iter().sum::<f32>() / ta.len() as f32;
-    let r = best_b.iter().sum::<f32>() / tb.len() as f32;
-    let low = best_a.iter().chain(&best_b).filter(|&&c| c < 0.5).count();
-    (p, r, low as f32 / (ta.len() + tb.len()) as f32)
 }
 
 fn dice_multiset<T: std::hash::Hash + Eq>(a: &[T], b: &[T]) -> f32 {
@@ -199,6 +145,118 @@ fn trigrams(words: &[String]) -> Vec<[char; 3]> {
             out.push([t[0], t[1], t[2]]);
         }
     }
+    out
+}
+
+/// Clipped n-gram precision of `a` against `b` (BLEU's modified precision), 1 when `a` has
+/// no n-grams and neither has `b`, 0 when only `b` has.
+fn ngram_precision(a: &[String], b: &[String], n: usize) -> f32 {
+    if a.len() < n {
+        return if b.len() < n { 1.0 } else { 0.0 };
+    }
+    let mut counts: HashMap<&[String], i32> = HashMap::new();
+    for g in b.windows(n) {
+        *counts.entry(g).or_insert(0) += 1;
+    }
+    let mut hit = 0;
+    for g in a.windows(n) {
+        if let Some(c) = counts.get_mut(g) {
+            if *c > 0 {
+                *c -= 1;
+                hit += 1;
+            }
+        }
+    }
+    hit as f32 / (a.len() + 1 - n) as f32
+}
+
+/// Word-level Levenshtein distance.
+fn edit_distance(a: &[String], b: &[String]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for (i, x) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(x != y))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Longest run of consecutive words the two share.
+fn longest_common_run(a: &[String], b: &[String]) -> usize {
+    let mut best = 0;
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut cur = vec![0usize; b.len() + 1];
+    for x in a {
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y { prev[j] + 1 } else { 0 };
+            best = best.max(cur[j + 1]);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    best
+}
+
+/// Number of matching thresholds of [`token_features`].
+const THRESHOLDS: [f32; 4] = [0.4, 0.5, 0.6, 0.7];
+/// Number of features [`token_features`] gives.
+const N_TOKEN: usize = 24;
+
+fn longest_true_run(flags: impl Iterator<Item = bool>) -> usize {
+    let (mut best, mut cur) = (0, 0);
+    for f in flags {
+        cur = if f { cur + 1 } else { 0 };
+        best = best.max(cur);
+    }
+    best
+}
+
+/// Features of the greedy (BERTScore-style) matching of contextual word-piece vectors: each
+/// piece's best cosine on the other side. BERTScore F, min and max of precision and recall,
+/// the share of pieces matched below 0.5; then, as (smaller side, larger side): the pieces
+/// matched below each of [`THRESHOLDS`] and the longest run of them (an added or dropped
+/// clause), the unmatched mass Σ(1 − best) and the worst match.
+fn token_features(ta: &[Vec<f32>], tb: &[Vec<f32>]) -> [f32; N_TOKEN] {
+    let mut out = [0.0f32; N_TOKEN];
+    if ta.is_empty() || tb.is_empty() {
+        out[3] = 1.0;
+        return out;
+    }
+    let mut best_a = vec![f32::MIN; ta.len()];
+    let mut best_b = vec![f32::MIN; tb.len()];
+    for (i, x) in ta.iter().enumerate() {
+        for (j, y) in tb.iter().enumerate() {
+            let c: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+            best_a[i] = best_a[i].max(c);
+            best_b[j] = best_b[j].max(c);
+        }
+    }
+    let p = best_a.iter().sum::<f32>() / ta.len() as f32;
+    let r = best_b.iter().sum::<f32>() / tb.len() as f32;
+    let low = best_a.iter().chain(&best_b).filter(|&&c| c < 0.5).count();
+    out[0] = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    out[1] = p.min(r);
+    out[2] = p.max(r);
+    out[3] = low as f32 / (ta.len() + tb.len()) as f32;
+    let min_max = |x: f32, y: f32| (x.min(y), x.max(y));
+    for (k, &t) in THRESHOLDS.iter().enumerate() {
+        let below = |v: &[f32]| v.iter().filter(|&&c| c < t).count() as f32;
+        let run = |v: &[f32]| longest_true_run(v.iter().map(|&c| c < t)) as f32;
+        (out[4 + 4 * k], out[5 + 4 * k]) = min_max(below(&best_a), below(&best_b));
+        (out[6 + 4 * k], out[7 + 4 * k]) = min_max(run(&best_a), run(&best_b));
+    }
+    let mass = |v: &[f32]| v.iter().map(|c| 1.0 - c).sum::<f32>();
+    (out[20], out[21]) = min_max(mass(&best_a), mass(&best_b));
+    let worst = |v: &[f32]| v.iter().copied().fold(f32::MAX, f32::min);
+    (out[22], out[23]) = min_max(worst(&best_a), worst(&best_b));
     out
 }
 
@@ -301,58 +359,51 @@ pub fn features_with(a: &Sent, b: &Sent, idf: &Idf, emb: Option<PairEmbedding>) 
     let unmatched_min = ua.min(ub).min(10) as f32 / 10.0;
     let unmatched_max = ua.max(ub).min(10) as f32 / 10.0;
     let stem_bigram_dice = dice_multiset(&bigrams(&a.stems), &bigrams(&b.stems));
-    let (cosine, bert) = match emb {
-        None => (0.0, [0.0; 4]),
+    let (cosine, tok) = match emb {
+        None => (0.0, [0.0; N_TOKEN]),
         Some(e) => (
             e.cosine,
             match e.tokens {
-                None => [0.0; 4],
-                Some((ta, tb)) => {
-                    let (p, r, low) = bertscore(ta, tb);
-                    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-                    [f, p.min(r), p.max(r), low]
-                }
+                None => [0.0; N_TOKEN],
+                Some((ta, tb)) => token_features(ta, tb),
             },
         ),
     };
-    Features {
-        values: [
-            word_dice,
-            bigram_dice,
-            stem_dice,
-            idf_stem_dice,
-            stem_containment,
-            stem_lcs,
-            length_ratio,
-            numbers_equal,
-            numbers_differ,
-            name_dice,
-            names_unmatched,
-            negation_differs,
-            unmatched_content,
-            trigram_dice,
-            idf_unmatched,
-            bleu[0],
-            bleu[1],
-            bleu[2],
-            bleu[3],
-            bleu[4],
-            bleu[5],
-            bleu[6],
-            bleu[7],
-            word_edit,
-            common_run,
-            length_diff,
-            unmatched_min,
-            unmatched_max,
-            stem_bigram_dice,
-            cosine,
-            bert[0],
-            bert[1],
-            bert[2],
-            bert[3],
-        ],
-    }
+    let mut values = [0.0f32; N_FEATURES];
+    values[TOKEN_START..].copy_from_slice(&tok);
+    values[..TOKEN_START].copy_from_slice(&[
+        word_dice,
+        bigram_dice,
+        stem_dice,
+        idf_stem_dice,
+        stem_containment,
+        stem_lcs,
+        length_ratio,
+        numbers_equal,
+        numbers_differ,
+        name_dice,
+        names_unmatched,
+        negation_differs,
+        unmatched_content,
+        trigram_dice,
+        idf_unmatched,
+        bleu[0],
+        bleu[1],
+        bleu[2],
+        bleu[3],
+        bleu[4],
+        bleu[5],
+        bleu[6],
+        bleu[7],
+        word_edit,
+        common_run,
+        length_diff,
+        unmatched_min,
+        unmatched_max,
+        stem_bigram_dice,
+        cosine,
+    ]);
+    Features { values }
 }
 
 /// The learned pair model over standardised features: a logistic regression, or (when

@@ -30,6 +30,10 @@ pub struct PairScoreArgs {
     /// (pairs × 2 × dim), for experiments with the embeddings.
     #[arg(long, value_name = "FILE", hide = true)]
     vectors: Option<PathBuf>,
+    /// Write the word-piece vectors of every sentence (a then b, pair by pair) to FILE: per
+    /// sentence a little-endian u32 count, then count × dim f32.
+    #[arg(long, value_name = "FILE", hide = true)]
+    token_vectors: Option<PathBuf>,
 }
 
 #[derive(serde::Deserialize)]
@@ -101,6 +105,16 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
         let mut bytes = Vec::new();
         for (s, _) in v {
             for x in s {
+                bytes.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let (Some(path), Some(v)) = (&args.token_vectors, &encoded) {
+        let mut bytes = Vec::new();
+        for (_, t) in v {
+            bytes.extend_from_slice(&(t.len() as u32).to_le_bytes());
+            for x in t.iter().flatten() {
                 bytes.extend_from_slice(&x.to_le_bytes());
             }
         }
