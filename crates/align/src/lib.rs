@@ -23,6 +23,9 @@ pub use pair::{
 };
 pub use sent::{Doc, Idf, Sent};
 
+/// A sentence vector with the contextual vectors of the sentence's word pieces.
+pub type SentenceTokens = (Vec<f32>, Vec<Vec<f32>>);
+
 /// Something that embeds sentences: one L2-normalised vector per input sentence.
 pub trait SentenceEncoder: Send + Sync {
     fn encode(&self, sentences: &[&str]) -> Vec<Vec<f32>>;
@@ -30,7 +33,7 @@ pub trait SentenceEncoder: Send + Sync {
     /// Sentence vectors with the contextual vectors of each sentence's word pieces (one
     /// L2-normalised vector each), for the BERTScore features; `None` when the encoder
     /// cannot give them.
-    fn encode_tokens(&self, _sentences: &[&str]) -> Option<Vec<(Vec<f32>, Vec<Vec<f32>>)>> {
+    fn encode_tokens(&self, _sentences: &[&str]) -> Option<Vec<SentenceTokens>> {
         None
     }
 }

@@ -83,12 +83,15 @@ pub struct Features {
     pub values: [f32; N_FEATURES],
 }
 
+/// The word-piece vectors of the two sentences of a pair.
+pub type TokenPair<'a> = (&'a [Vec<f32>], &'a [Vec<f32>]);
+
 /// What the sentence encoder gives for a pair: the cosine of the sentence vectors and,
 /// when available, the contextual word-piece vectors of both (L2-normalised).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PairEmbedding<'a> {
     pub cosine: f32,
-    pub tokens: Option<(&'a [Vec<f32>], &'a [Vec<f32>])>,
+    pub tokens: Option<TokenPair<'a>>,
 }
 
 fn dice_multiset<T: std::hash::Hash + Eq>(a: &[T], b: &[T]) -> f32 {
@@ -111,7 +114,7 @@ fn dice_multiset<T: std::hash::Hash + Eq>(a: &[T], b: &[T]) -> f32 {
     2.0 * common as f32 / (a.len() + b.len()) as f32
 }
 
-fn set<'a>(v: &'a [String]) -> HashSet<&'a str> {
+fn set(v: &[String]) -> HashSet<&str> {
     v.iter().map(String::as_str).collect()
 }
 

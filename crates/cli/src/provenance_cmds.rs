@@ -82,7 +82,7 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
         storyline_pipeline::load_encoder()
     };
     // Sentence and word-piece vectors, a's then b's of each pair.
-    let encoded: Option<Vec<(Vec<f32>, Vec<Vec<f32>>)>> = encoder.as_ref().and_then(|enc| {
+    let encoded: Option<Vec<storyline_align::SentenceTokens>> = encoder.as_ref().and_then(|enc| {
         let texts: Vec<&str> = pairs
             .iter()
             .flat_map(|p| [p.a.as_str(), p.b.as_str()])

@@ -30,7 +30,7 @@ impl SentenceEncoder for MiniLm {
         }
     }
 
-    fn encode_tokens(&self, sentences: &[&str]) -> Option<Vec<(Vec<f32>, Vec<Vec<f32>>)>> {
+    fn encode_tokens(&self, sentences: &[&str]) -> Option<Vec<storyline_align::SentenceTokens>> {
         match self.0.encode_tokens(sentences) {
             Ok(v) => Some(v.into_iter().map(|t| (t.sentence, t.tokens)).collect()),
             Err(e) => {

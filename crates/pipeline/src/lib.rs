@@ -262,9 +262,9 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
 
     // Lineages: union of copy and derivation edges.
     let mut lin = UnionFind((0..n).collect());
-    for i in 0..n {
-        if original_of[i] != i {
-            lin.union(i, original_of[i]);
+    for (i, &orig) in original_of.iter().enumerate().take(n) {
+        if orig != i {
+            lin.union(i, orig);
         }
         if let Some(d) = &prov.derived[i] {
             lin.union(i, d.source);
