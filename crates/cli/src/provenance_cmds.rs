@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use storyline_align::{features, sent, Idf, PairModel, FEATURE_NAMES};
+use storyline_align::{features_with, sent, Idf, PairEmbedding, PairModel, FEATURE_NAMES};
 use storyline_text::Analyzer;
 
 /// Arguments of `storyline pair-score`.
@@ -26,6 +26,14 @@ pub struct PairScoreArgs {
     /// Probability at or above which a pair is called a rewrite.
     #[arg(long, default_value_t = 0.5)]
     threshold: f32,
+    /// Write the two sentence vectors of each pair to FILE as raw little-endian f32
+    /// (pairs × 2 × dim), for experiments with the embeddings.
+    #[arg(long, value_name = "FILE", hide = true)]
+    vectors: Option<PathBuf>,
+    /// Write the word-piece vectors of every sentence (a then b, pair by pair) to FILE: per
+    /// sentence a little-endian u32 count, then count × dim f32.
+    #[arg(long, value_name = "FILE", hide = true)]
+    token_vectors: Option<PathBuf>,
 }
 
 #[derive(serde::Deserialize)]
@@ -73,23 +81,57 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
     } else {
         storyline_pipeline::load_encoder()
     };
-    let cosines: Option<Vec<f32>> = encoder.as_ref().map(|enc| {
+    // Sentence and word-piece vectors, a's then b's of each pair.
+    let encoded: Option<Vec<storyline_align::SentenceTokens>> = encoder.as_ref().and_then(|enc| {
         let texts: Vec<&str> = pairs
             .iter()
             .flat_map(|p| [p.a.as_str(), p.b.as_str()])
             .collect();
-        let v = enc.0.encode(&texts);
-        (0..pairs.len())
-            .map(|i| match (v.get(2 * i), v.get(2 * i + 1)) {
-                (Some(x), Some(y)) => x.iter().zip(y).map(|(p, q)| p * q).sum(),
-                _ => 0.0,
-            })
-            .collect()
+        enc.0.encode_tokens(&texts).or_else(|| {
+            Some(
+                enc.0
+                    .encode(&texts)
+                    .into_iter()
+                    .map(|v| (v, Vec::new()))
+                    .collect(),
+            )
+        })
     });
-    let model = PairModel::default_for(cosines.is_some());
+    let encoded = encoded.filter(|v| v.len() == 2 * pairs.len());
+    let with_tokens = encoded
+        .as_ref()
+        .is_some_and(|v| v.iter().any(|(_, t)| !t.is_empty()));
+    if let (Some(path), Some(v)) = (&args.vectors, &encoded) {
+        let mut bytes = Vec::new();
+        for (s, _) in v {
+            for x in s {
+                bytes.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let (Some(path), Some(v)) = (&args.token_vectors, &encoded) {
+        let mut bytes = Vec::new();
+        for (_, t) in v {
+            bytes.extend_from_slice(&(t.len() as u32).to_le_bytes());
+            for x in t.iter().flatten() {
+                bytes.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let model = PairModel::for_inputs(encoded.is_some(), with_tokens);
     let mut w = crate::open_out(&args.out)?;
     for (i, p) in pairs.iter().enumerate() {
-        let f = features(&sa[i], &sb[i], &idf, cosines.as_ref().map(|c| c[i]));
+        let emb = encoded.as_ref().map(|v| {
+            let (ua, ta) = &v[2 * i];
+            let (ub, tb) = &v[2 * i + 1];
+            PairEmbedding {
+                cosine: ua.iter().zip(ub).map(|(p, q)| p * q).sum(),
+                tokens: with_tokens.then_some((ta.as_slice(), tb.as_slice())),
+            }
+        });
+        let f = features_with(&sa[i], &sb[i], &idf, emb);
         let score = if sa[i].words == sb[i].words && !sa[i].words.is_empty() {
             1.0
         } else {
@@ -102,9 +144,9 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
         });
         if args.features {
             // An array in the order of `feature_names` (printed on the first line's record).
-            rec["features"] = serde_json::json!(f.values);
+            rec["features"] = serde_json::json!(f.values.as_slice());
             if i == 0 {
-                rec["feature_names"] = serde_json::json!(FEATURE_NAMES);
+                rec["feature_names"] = serde_json::json!(FEATURE_NAMES.as_slice());
             }
         }
         writeln!(w, "{rec}")?;

@@ -159,7 +159,32 @@ impl Encoder {
         Ok(out)
     }
 
+    /// Embed sentences and keep their contextual token vectors too: for each input, the
+    /// sentence vector (as [`Encoder::encode`]) and one L2-normalised vector per word piece
+    /// (the last hidden layer, `[CLS]` and `[SEP]` left out), for BERTScore-style matching.
+    pub fn encode_tokens(&self, sentences: &[&str]) -> Result<Vec<TokenVectors>, EmbedError> {
+        let mut order: Vec<usize> = (0..sentences.len()).collect();
+        order.sort_by_key(|&i| sentences[i].len());
+        let mut vectors: Vec<Option<TokenVectors>> = vec![None; sentences.len()];
+        for chunk in order.chunks(self.batch) {
+            let texts: Vec<&str> = chunk.iter().map(|&i| sentences[i]).collect();
+            let encoded = self.run_batch(&texts, true)?;
+            for (&i, v) in chunk.iter().zip(encoded) {
+                vectors[i] = Some(v);
+            }
+        }
+        Ok(vectors.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
     fn encode_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        Ok(self
+            .run_batch(texts, false)?
+            .into_iter()
+            .map(|t| t.sentence)
+            .collect())
+    }
+
+    fn run_batch(&self, texts: &[&str], tokens: bool) -> Result<Vec<TokenVectors>, EmbedError> {
         let encodings = self
             .tokenizer
             .encode_batch(texts.to_vec(), true)
@@ -182,8 +207,47 @@ impl Encoder {
         let mean = summed.broadcast_div(&counts)?;
         let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
         let unit = mean.broadcast_div(&norm)?;
-        Ok(unit.to_vec2::<f32>()?)
+        let sentences = unit.to_vec2::<f32>()?;
+        if !tokens {
+            return Ok(sentences
+                .into_iter()
+                .map(|sentence| TokenVectors {
+                    sentence,
+                    tokens: Vec::new(),
+                })
+                .collect());
+        }
+        let tnorm = hidden
+            .sqr()?
+            .sum_keepdim(2)?
+            .sqrt()?
+            .clamp(1e-12, f64::MAX)?;
+        let hidden = hidden.broadcast_div(&tnorm)?.to_vec3::<f32>()?;
+        Ok(sentences
+            .into_iter()
+            .zip(hidden)
+            .zip(&encodings)
+            .map(|((sentence, h), e)| {
+                let tokens = h
+                    .into_iter()
+                    .zip(e.get_attention_mask())
+                    .zip(e.get_special_tokens_mask())
+                    .filter(|((_, &m), &s)| m == 1 && s == 0)
+                    .map(|((v, _), _)| v)
+                    .collect();
+                TokenVectors { sentence, tokens }
+            })
+            .collect())
     }
+}
+
+/// A sentence vector with the contextual vectors of the sentence's word pieces.
+#[derive(Debug, Clone, Default)]
+pub struct TokenVectors {
+    /// Mean-pooled, L2-normalised sentence vector.
+    pub sentence: Vec<f32>,
+    /// One L2-normalised vector per word piece (`[CLS]`, `[SEP]` and padding left out).
+    pub tokens: Vec<Vec<f32>>,
 }
 
 /// Cosine of two L2-normalised vectors.

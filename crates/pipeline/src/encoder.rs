@@ -29,6 +29,16 @@ impl SentenceEncoder for MiniLm {
             }
         }
     }
+
+    fn encode_tokens(&self, sentences: &[&str]) -> Option<Vec<storyline_align::SentenceTokens>> {
+        match self.0.encode_tokens(sentences) {
+            Ok(v) => Some(v.into_iter().map(|t| (t.sentence, t.tokens)).collect()),
+            Err(e) => {
+                tracing::warn!("token embeddings failed ({e}); lexical signals only");
+                None
+            }
+        }
+    }
 }
 
 /// Load the embedding model if it is installed. Logs (at info level) where it came from,
