@@ -11,6 +11,8 @@ use storyline_core::{Article, ItemError};
 use storyline_ingest::{discover, read_input, ReadOptions};
 use storyline_pipeline::{Options, Output, Progress};
 
+mod quotes_cmd;
+
 const EXAMPLES: &str = "\
 Examples:
   storyline analyze examples/sample                 stories of the sample corpus, as JSON
@@ -19,7 +21,8 @@ Examples:
   cat articles.jsonl | storyline analyze -          read JSON lines from stdin
   storyline analyze pages/ --explain --format markdown
                                                     show the boilerplate learned and removed
-  storyline extract page.html                       main text of a page as one JSON line";
+  storyline extract page.html                       main text of a page as one JSON line
+  storyline quotes news/                            direct quotes and speakers, JSON lines";
 
 #[derive(Parser)]
 #[command(
@@ -86,6 +89,7 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    Quotes(quotes_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -225,6 +229,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Quotes(args) => quotes_cmd::run(args),
         Command::Extract { paths, out } => {
             let mut w = open_out(&out)?;
             let mut written = 0u64;
