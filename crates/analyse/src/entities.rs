@@ -50,6 +50,8 @@ pub struct Mention {
     pub plural: bool,
     /// Inside a quotation.
     pub in_quote: bool,
+    /// Right after "the", "in", "at", "across", "throughout" (a place or organisation).
+    pub place_like: bool,
 }
 
 /// An entity: the name variants of one referent in one article.
@@ -61,19 +63,108 @@ pub struct Entity {
     pub words: Vec<String>,
     pub titles: HashSet<String>,
     pub gender: Option<Gender>,
+    /// Seen as "the X", "in X" or with an organisation/place head word ("… County").
+    pub not_person: bool,
+    /// Seen as the subject of a speech cue.
+    pub speaker: bool,
 }
 
 impl Entity {
-    /// Looks like a person: a known gender, a person title, or a first and last name.
+    /// Looks like a person: a known gender, a person title, or — unless it reads as a place or
+    /// organisation — a speaker or a first and last name.
     pub fn is_person(&self) -> bool {
         self.gender.is_some()
             || self
                 .titles
                 .iter()
                 .any(|t| PERSON_TITLES.contains(&t.as_str()))
-            || self.words.len() >= 2
+            || (!self.not_person && (self.speaker || self.words.len() >= 2))
     }
 }
+
+/// Head words of organisation and place names.
+const ORG_HEADS: &[&str] = &[
+    "house",
+    "party",
+    "news",
+    "county",
+    "state",
+    "states",
+    "city",
+    "university",
+    "college",
+    "institute",
+    "center",
+    "centre",
+    "committee",
+    "council",
+    "department",
+    "ministry",
+    "agency",
+    "association",
+    "foundation",
+    "network",
+    "post",
+    "times",
+    "journal",
+    "company",
+    "corp",
+    "inc",
+    "group",
+    "campaign",
+    "administration",
+    "court",
+    "congress",
+    "senate",
+    "union",
+    "bank",
+    "fund",
+    "club",
+    "church",
+    "school",
+    "street",
+    "avenue",
+    "review",
+    "magazine",
+    "press",
+    "office",
+    "bureau",
+    "commission",
+    "board",
+    "service",
+    "security",
+    "republic",
+    "kingdom",
+    "island",
+    "islands",
+    "airport",
+    "hall",
+    "square",
+    "park",
+    "hospital",
+    "media",
+    "tribune",
+    "herald",
+    "gazette",
+    "daily",
+    "reuters",
+    "caucus",
+    "coalition",
+    "organization",
+    "organisation",
+    "institution",
+    "federation",
+    "alliance",
+    "forces",
+    "army",
+    "navy",
+    "police",
+    "valley",
+    "beach",
+    "region",
+    "province",
+    "district",
+];
 
 /// Titles (lower-case, no dot) and their normal form.
 const TITLES: &[(&str, &str)] = &[
@@ -365,17 +456,59 @@ impl Entities {
                     words,
                     titles: HashSet::new(),
                     gender: None,
+                    not_person: false,
+                    speaker: false,
                 });
                 self.entities.len() - 1
             }
         };
         let e = &mut self.entities[ei];
         e.titles.extend(m.titles.iter().cloned());
+        if m.place_like
+            || e.words
+                .last()
+                .is_some_and(|w| ORG_HEADS.contains(&w.as_str()))
+        {
+            e.not_person = true;
+        }
         if e.gender.is_none() {
             e.gender = m.gender;
         }
         self.mentions.push(m);
         self.entity_of.push(ei);
+    }
+
+    /// Learn genders from the text: each he/him/his or she/her/hers outside quotations votes
+    /// for the gender of the entity it would resolve to (without a gender constraint); an
+    /// entity without a title-given gender takes a clear majority (at least two votes, twice
+    /// the other side).
+    pub fn learn_genders(&mut self, doc: &Doc, quotes: &[(usize, usize)]) {
+        let mut votes = vec![(0u32, 0u32); self.entities.len()];
+        for t in &doc.toks {
+            let g = match t.lower.as_str() {
+                "he" | "him" | "his" => Gender::Male,
+                "she" | "her" | "hers" => Gender::Female,
+                _ => continue,
+            };
+            if quotes.iter().any(|&(s, e)| t.start >= s && t.end <= e) {
+                continue;
+            }
+            if let Some(ei) = self.antecedent(doc, t.start, None, &[], 2) {
+                match g {
+                    Gender::Male => votes[ei].0 += 1,
+                    Gender::Female => votes[ei].1 += 1,
+                }
+            }
+        }
+        for (e, (m, f)) in self.entities.iter_mut().zip(votes) {
+            if e.gender.is_none() {
+                if m >= 2 && m >= 2 * f {
+                    e.gender = Some(Gender::Male);
+                } else if f >= 2 && f >= 2 * m {
+                    e.gender = Some(Gender::Female);
+                }
+            }
+        }
     }
 
     /// The rightmost name mention lying inside `start..end`.
@@ -594,6 +727,13 @@ fn name_mention(
     let start = toks[i].start;
     let end = toks[j - 1].end;
     let in_quote = quotes.iter().any(|&(s, e)| start >= s && end <= e);
+    let place_like = titles.is_empty()
+        && a > 0
+        && toks[a - 1].kind == TokKind::Word
+        && matches!(
+            toks[a - 1].lower.as_str(),
+            "the" | "in" | "at" | "across" | "throughout" | "into"
+        );
     Some(Mention {
         start,
         end,
@@ -604,5 +744,6 @@ fn name_mention(
         gender,
         plural: false,
         in_quote,
+        place_like,
     })
 }

@@ -51,6 +51,8 @@ pub enum Method {
     Colon,
     /// The previous quote's speaker (continuation paragraph).
     Continuation,
+    /// The previous quote's speaker (a later quote in the same sentence).
+    Sentence,
     /// A cue subject earlier in the same paragraph.
     Context,
     /// No speaker found.
@@ -157,6 +159,7 @@ const ADVERBS: &[&str] = &[
 const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "their", "its", "our", "my"];
 
 /// The subject found for a cue.
+#[derive(Debug, Clone)]
 struct Found {
     start: usize,
     end: usize,
@@ -187,7 +190,9 @@ impl QuoteAnalyzer {
             .flat_map(|m| m.pieces.iter())
             .map(|p| (p.open, p.close.unwrap_or(p.end)))
             .collect();
-        let ents = Entities::find(&doc, &spans);
+        let mut ents = Entities::find(&doc, &spans);
+        self.mark_speakers(&doc, &mut ents, &spans);
+        ents.learn_genders(&doc, &spans);
         let groups = self.link(&doc, marked);
         let mut out: Vec<Quote> = Vec::with_capacity(groups.len());
         let mut events: Vec<(usize, usize)> = Vec::new();
@@ -204,25 +209,64 @@ impl QuoteAnalyzer {
             let mut q = self.attribute(&doc, &ents, g, prev_end, next_open, &mut events);
             let first_para = g.pieces[0].paragraph;
             if q.method == Method::None {
-                // Continuation of the previous quote's speaker.
                 if let Some((pi, ppara)) = prev {
-                    let opens_para = g.pieces[0].open == doc.paragraphs[first_para].0;
-                    if opens_para && ppara + 1 >= first_para {
-                        let p: &Quote = &out[pi];
+                    let p: &Quote = &out[pi];
+                    let first = &g.pieces[0];
+                    let opens_para = first.open == doc.paragraphs[first_para].0;
+                    // Same sentence as the previous quote: "… called him a “liar” and a “cheat.”"
+                    let same_sentence = ppara == first_para
+                        && !doc.toks[doc.toks_in(prev_end, first.open)].iter().any(|t| {
+                            t.kind == TokKind::Punct && matches!(t.text.as_str(), "." | "!" | "?")
+                        });
+                    // A paragraph opening with a quote right after the previous quote's one.
+                    let continues = opens_para && ppara + 1 >= first_para;
+                    if p.speaker.is_some() && (same_sentence || continues) {
                         q.speaker = p.speaker.clone();
                         q.speaker_mention = p.speaker_mention.clone();
-                        q.method = if p.speaker.is_some() {
-                            Method::Continuation
+                        q.method = if same_sentence {
+                            Method::Sentence
                         } else {
-                            Method::None
+                            Method::Continuation
                         };
                     }
+                }
+            }
+            if q.method == Method::None {
+                if let Some((f, cue, _)) = self.context_frame(&doc, &ents, g, prev_end) {
+                    self.fill(
+                        &doc,
+                        &ents,
+                        &mut q,
+                        f,
+                        Some(cue),
+                        Method::Context,
+                        &mut events,
+                    );
                 }
             }
             prev = Some((out.len(), g.pieces.last().expect("piece").paragraph));
             out.push(q);
         }
         out
+    }
+
+    /// Mark the entities that are the subject of a cue anywhere outside quotations.
+    fn mark_speakers(&self, doc: &Doc, ents: &mut Entities, quotes: &[(usize, usize)]) {
+        for &(ps, pe) in &doc.paragraphs {
+            let r = doc.toks_in(ps, pe);
+            for i in r.clone() {
+                let t = &doc.toks[i];
+                if quotes.iter().any(|&(s, e)| t.start >= s && t.end <= e) {
+                    continue;
+                }
+                if self.cue_at(doc, i, r.end).is_some() {
+                    if let Some(mi) = np_left(doc, ents, r.start, i).and_then(|f| f.name) {
+                        let ei = ents.entity_of[mi];
+                        ents.entities[ei].speaker = true;
+                    }
+                }
+            }
+        }
     }
 
     /// Join quotations split by a short attribution into one quote.
@@ -269,7 +313,12 @@ impl QuoteAnalyzer {
 
     /// Length in tokens of a cue starting at token `i` (not beyond token `hi`).
     fn cue_at(&self, doc: &Doc, i: usize, hi: usize) -> Option<usize> {
-        if doc.toks[i].kind != TokKind::Word {
+        // Cues are lower-case words ("States" is not "states") unless opening a clause
+        // ("According to …", "Said Roe: …").
+        let t = &doc.toks[i];
+        if t.kind != TokKind::Word
+            || (t.is_capitalised() && i > 0 && doc.toks[i - 1].kind == TokKind::Word)
+        {
             return None;
         }
         let words: Vec<&str> = doc.toks[i..hi.min(i + 4)]
@@ -396,33 +445,64 @@ impl QuoteAnalyzer {
                 }
             }
         }
-        if found.is_none() && first.open > para.0 {
-            // The last cue subject earlier in the paragraph (outside quotations).
-            let r = doc.toks_in(para.0.max(prev_end), first.open);
-            if let Some(f) = self.cue_frame(doc, ents, r, Side::Before) {
-                found = Some((f.0, Some(f.1), Method::Context));
-            }
-        }
         if let Some((f, cue, method)) = found {
-            let (speaker, entity) = self.resolve(doc, ents, &f, events);
-            if let Some(ei) = entity {
-                events.push((f.start, ei));
-            }
-            quote.speaker = Some(speaker);
-            quote.speaker_mention = Some(SpeakerMention {
-                start: f.start,
-                end: f.end,
-                text: doc.slice(f.start, f.end),
-                kind: match f.kind {
-                    MentionKind::Name => "name",
-                    MentionKind::Pronoun => "pronoun",
-                    MentionKind::Role => "role",
-                },
-            });
-            quote.cue = cue;
-            quote.method = method;
+            self.fill(doc, ents, &mut quote, f, cue, method, events);
         }
         quote
+    }
+
+    /// Set a quote's speaker from a found subject.
+    #[allow(clippy::too_many_arguments)]
+    fn fill(
+        &self,
+        doc: &Doc,
+        ents: &Entities,
+        quote: &mut Quote,
+        f: Found,
+        cue: Option<String>,
+        method: Method,
+        events: &mut Vec<(usize, usize)>,
+    ) {
+        let (speaker, entity) = self.resolve(doc, ents, &f, events);
+        if let Some(ei) = entity {
+            events.push((f.start, ei));
+        }
+        quote.speaker = Some(speaker);
+        quote.speaker_mention = Some(SpeakerMention {
+            start: f.start,
+            end: f.end,
+            text: doc.slice(f.start, f.end),
+            kind: match f.kind {
+                MentionKind::Name => "name",
+                MentionKind::Pronoun => "pronoun",
+                MentionKind::Role => "role",
+            },
+        });
+        quote.cue = cue;
+        quote.method = method;
+    }
+
+    /// The last cue subject before the quote in its paragraph (outside quotations), or for a
+    /// quote opening its paragraph, in the previous paragraph.
+    fn context_frame(
+        &self,
+        doc: &Doc,
+        ents: &Entities,
+        g: &Group,
+        prev_end: usize,
+    ) -> Option<(Found, String, usize)> {
+        let first = &g.pieces[0];
+        let para = doc.paragraphs[first.paragraph];
+        if first.open > para.0 {
+            let r = doc.toks_in(para.0.max(prev_end), first.open);
+            return self.cue_frame(doc, ents, r, Side::Before);
+        }
+        if first.paragraph == 0 {
+            return None;
+        }
+        let pp = doc.paragraphs[first.paragraph - 1];
+        let r = doc.toks_in(pp.0.max(prev_end), pp.1);
+        self.cue_frame(doc, ents, r, Side::Before)
     }
 
     /// Speaker name of a found subject, and its entity when known.
@@ -491,8 +571,12 @@ impl QuoteAnalyzer {
                 .collect();
             let cue = words.join(" ");
             let right_only = cue == "according to";
+            // Before a quote, what follows a cue is its object or complement clause, not the
+            // speaker ("Roe said the state has become “…”"), except after "according to".
             let subj = if right_only {
                 np_right(doc, ents, i + n, r.end)
+            } else if side == Side::Before {
+                np_left(doc, ents, r.start, i).or_else(|| first_subject(doc, ents, r.start, i))
             } else {
                 np_left(doc, ents, r.start, i)
                     .or_else(|| np_right(doc, ents, i + n, r.end))
