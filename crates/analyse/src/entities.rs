@@ -383,6 +383,32 @@ pub struct Entities {
     /// For each name mention, its entity.
     pub entity_of: Vec<usize>,
     pub entities: Vec<Entity>,
+    /// Mentions outside quotations per entity.
+    pub counts: Vec<u32>,
+}
+
+/// Weights of the pronoun antecedent score (tuned on PolNeAR train).
+#[derive(Debug, Clone, Copy)]
+pub struct SalienceWeights {
+    /// Penalty per sentence of distance.
+    pub distance: f32,
+    /// Bonus for the first candidate of a sentence (subject-like).
+    pub subject: f32,
+    /// Bonus for a mention that was an earlier quote's speaker.
+    pub speaker: f32,
+    /// Weight of ln(1 + mentions of the entity in the article).
+    pub prominence: f32,
+}
+
+impl Default for SalienceWeights {
+    fn default() -> Self {
+        SalienceWeights {
+            distance: 1.0,
+            subject: 1.5,
+            speaker: 0.5,
+            prominence: 0.0,
+        }
+    }
 }
 
 impl Entities {
@@ -432,7 +458,11 @@ impl Entities {
                 3
             } else if e.words.iter().all(|w| words.contains(w)) && e.words.last() == words.last() {
                 2
-            } else if words.len() == 1 && e.words.len() >= 2 && e.words[0] == words[0] {
+            } else if words.len() == 1
+                && e.words.len() >= 2
+                && e.words[0] == words[0]
+                && (m.gender.is_some() || e.gender.is_some())
+            {
                 1
             } else {
                 0
@@ -444,7 +474,7 @@ impl Entities {
         let ei = match best {
             Some((ei, _)) => {
                 let e = &mut self.entities[ei];
-                if words.len() > e.words.len() {
+                if words.len() > e.words.len() && !m.in_quote {
                     e.words = words;
                     e.name = m.words.join(" ");
                 }
@@ -474,6 +504,12 @@ impl Entities {
         if e.gender.is_none() {
             e.gender = m.gender;
         }
+        if self.counts.len() < self.entities.len() {
+            self.counts.resize(self.entities.len(), 0);
+        }
+        if !m.in_quote {
+            self.counts[ei] += 1;
+        }
         self.mentions.push(m);
         self.entity_of.push(ei);
     }
@@ -485,9 +521,10 @@ impl Entities {
     pub fn learn_genders(&mut self, doc: &Doc, quotes: &[(usize, usize)]) {
         let mut votes = vec![(0u32, 0u32); self.entities.len()];
         for t in &doc.toks {
+            // Subject pronouns only: a possessive or object often refers to someone else.
             let g = match t.lower.as_str() {
-                "he" | "him" | "his" => Gender::Male,
-                "she" | "her" | "hers" => Gender::Female,
+                "he" => Gender::Male,
+                "she" => Gender::Female,
                 _ => continue,
             };
             if quotes.iter().any(|&(s, e)| t.start >= s && t.end <= e) {
@@ -525,10 +562,12 @@ impl Entities {
         &self.entities[self.entity_of[mi]]
     }
 
-    /// Resolve a pronoun at character `pos` with the given gender / number: the first fitting
-    /// person mention (outside quotations) of the nearest sentence before it, looking back
-    /// `max_sentences` sentences. `extra` holds further (position, entity) mentions, such as
-    /// earlier resolved speakers.
+    /// Resolve a pronoun at character `pos` with the given gender: among the fitting person
+    /// mentions outside quotations in the `max_sentences` sentences before it (and the part of
+    /// its own sentence before it), the one scoring best on recency, subject position (first
+    /// candidate of its sentence), having spoken before (`extra` holds (position, entity) of
+    /// earlier resolved speakers) and the entity's prominence in the article
+    /// (see [`SalienceWeights`]).
     pub fn antecedent(
         &self,
         doc: &Doc,
@@ -537,6 +576,7 @@ impl Entities {
         extra: &[(usize, usize)],
         max_sentences: usize,
     ) -> Option<usize> {
+        let w = SalienceWeights::default();
         let si = doc.sentence_of(pos);
         let fits = |ei: usize| {
             let e = &self.entities[ei];
@@ -546,24 +586,36 @@ impl Entities {
                     _ => true,
                 }
         };
-        for s in (si.saturating_sub(max_sentences)..=si).rev() {
+        let mut best: Option<(f32, usize, usize)> = None; // (score, position, entity)
+        for s in si.saturating_sub(max_sentences)..=si {
             let (ss, se) = doc.sentences[s];
             let se = se.min(pos);
-            // Candidates in this sentence, leftmost first.
-            let mut cands: Vec<(usize, usize)> = self
+            let mut cands: Vec<(usize, usize, bool)> = self
                 .mentions
                 .iter()
                 .enumerate()
                 .filter(|(_, m)| !m.in_quote && m.start >= ss && m.end <= se)
-                .map(|(mi, m)| (m.start, self.entity_of[mi]))
-                .chain(extra.iter().copied().filter(|&(p, _)| p >= ss && p < se))
+                .map(|(mi, m)| (m.start, self.entity_of[mi], false))
+                .chain(
+                    extra
+                        .iter()
+                        .filter(|&&(p, _)| p >= ss && p < se)
+                        .map(|&(p, e)| (p, e, true)),
+                )
+                .filter(|&(_, ei, _)| fits(ei))
                 .collect();
             cands.sort();
-            if let Some(&(_, ei)) = cands.iter().find(|&&(_, ei)| fits(ei)) {
-                return Some(ei);
+            for (n, &(p, ei, spoke)) in cands.iter().enumerate() {
+                let score = -w.distance * (si - s) as f32
+                    + if n == 0 { w.subject } else { 0.0 }
+                    + if spoke { w.speaker } else { 0.0 }
+                    + w.prominence * (1.0 + self.counts[ei] as f32).ln();
+                if best.is_none_or(|(b, bp, _)| score > b || (score == b && p > bp)) {
+                    best = Some((score, p, ei));
+                }
             }
         }
-        None
+        best.map(|(_, _, ei)| ei)
     }
 
     /// The latest entity mentioned before `pos` that carried the role `head` (normalised).
@@ -575,7 +627,7 @@ impl Entities {
             .iter()
             .enumerate()
             .rev()
-            .filter(|(_, m)| m.end <= pos)
+            .filter(|(_, m)| m.end <= pos && !m.in_quote)
             .map(|(mi, _)| self.entity_of[mi])
             .find(|&ei| self.entities[ei].titles.contains(&head))
     }
@@ -602,7 +654,7 @@ fn name_run(doc: &Doc, k: usize) -> Option<(usize, usize)> {
         if !same_line(doc, prev, n) || n.kind != TokKind::Word {
             break;
         }
-        if n.is_capitalised() {
+        if n.is_capitalised() && (!is_stop(&n.lower) || title_norm(&n.text).is_some()) {
             b += 1;
         } else if (PARTICLES.contains(&n.lower.as_str()) || n.lower == "of")
             && toks
@@ -627,8 +679,18 @@ fn name_mention(
     let toks = &doc.toks;
     let mut titles: Vec<String> = Vec::new();
     let mut i = a;
-    // Leading capitalised function words ("The", "But", "In").
+    // Leading capitalised function words ("The", "But", "In"), and a sentence-opening word
+    // that the text also uses in lower case ("Yet", "Maybe").
     while i < b && is_stop(&toks[i].lower) && title_norm(&toks[i].text).is_none() {
+        i += 1;
+    }
+    if i + 1 < b
+        && title_norm(&toks[i].text).is_none()
+        && lower_words.contains(toks[i].lower.as_str())
+        && (i == 0
+            || doc.sentence_of(toks[i].start) != doc.sentence_of(toks[i - 1].start)
+            || toks[i - 1].kind != TokKind::Word)
+    {
         i += 1;
     }
     // Titles, and "of X" after a title ("Secretary of State").
@@ -671,6 +733,18 @@ fn name_mention(
     }
     if words.len() == 1 {
         let w = words[0].to_lowercase();
+        // A dateline ("WASHINGTON —").
+        let dateline = words[0].chars().filter(|c| c.is_alphabetic()).count() > 3
+            && words[0].chars().all(|c| !c.is_lowercase())
+            && toks.get(j).is_some_and(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "-" | "\u{2013}" | "\u{2014}" | "\u{2015}" | "(" | ","
+                )
+            });
+        if dateline {
+            return None;
+        }
         if TEMPORAL.contains(&w.as_str()) || TEMPORAL.contains(&toks[i].lower.as_str()) {
             return None;
         }
