@@ -136,7 +136,7 @@ def run_engine(binary: Path, docs: list[polnear.Doc]) -> tuple[dict, dict, float
     return preds, read, elapsed
 
 
-def score(docs, preds, read, show_errors=0):
+def score(docs, preds, read, show_errors=0, kinds=("direct", "partial")):
     st = dict(direct=0, mixed=0, pred=0, tp_strict=0, tp_lenient=0, matched=0,
               spk_n=0, spk_mention=0, spk_entity=0, no_source=0,
               pron_n=0, pron_ok=0, by_class={})
@@ -147,6 +147,8 @@ def score(docs, preds, read, show_errors=0):
         amap = align(text, rt)
         P = []
         for p in preds.get(d.name, []):
+            if p.get("kind", "direct") not in kinds:
+                continue
             parts = [(amap[s["start"]], amap[s["end"]]) for s in p["parts"]]
             m = p.get("speaker_mention")
             mspan = [(amap[m["start"]], amap[m["end"]])] if m else []
@@ -241,10 +243,36 @@ def main() -> int:
     for split in splits:
         docs = polnear.load(args.data, split)
         preds, read, elapsed = run_engine(args.bin, docs)
-        st, errors = score(docs, preds, read, args.errors)
+        for label, kinds in (("direct", ("direct",)), ("all", ("direct", "partial"))):
+            st, errors = score(docs, preds, read, args.errors if label == "direct" else 0, kinds)
+            results[f"{split}/{label}"] = summarise(st, docs, elapsed)
+            if args.errors and label == "direct":
+                for kind in ("FP", "FN", "SPK"):
+                    sel = [e for e in errors if e[0] == kind][: args.errors]
+                    for e in sel:
+                        print(f"{e[0]}\t{e[1]}\t{e[2]}")
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print(f"{'split':12} {'docs':>5} {'gold':>5} {'pred':>5} {'P':>6} {'P_len':>6} {'R':>6} "
+          f"{'F1':>6} {'F1_len':>6} | {'spk_n':>5} {'spk':>6} {'mention':>7} {'pron_n':>6} "
+          f"{'pron':>6}")
+    for split, r in results.items():
+        print(f"{split:12} {r['docs']:5} {r['gold_direct']:5} {r['predicted']:5} "
+              f"{r['precision_strict']:6.3f} {r['precision_lenient']:6.3f} {r['recall']:6.3f} "
+              f"{r['f1_strict']:6.3f} {r['f1_lenient']:6.3f} | {r['speaker_n']:5} "
+              f"{r['speaker_accuracy']:6.3f} {r['speaker_mention_accuracy']:7.3f} "
+              f"{r['pronoun_n']:6} {r['pronoun_resolution']:6.3f}")
+        print("             by gold source: " + ", ".join(
+            f"{k} {v['accuracy']:.3f} (n={v['n']})" for k, v in sorted(r["by_gold_source"].items())))
+    return 0
+
+
+def summarise(st, docs, elapsed):
+    if True:
         ps, r, fs = prf(st["tp_strict"], st["pred"], st["matched"], st["direct"])
         pl, _, fl = prf(st["tp_lenient"], st["pred"], st["matched"], st["direct"])
-        res = {
+        return {
             "docs": len(docs), "gold_direct": st["direct"], "gold_mixed": st["mixed"],
             "predicted": st["pred"],
             "precision_strict": ps, "precision_lenient": pl, "recall": r,
@@ -258,27 +286,6 @@ def main() -> int:
             "pronoun_resolution": st["pron_ok"] / st["pron_n"] if st["pron_n"] else 0.0,
             "seconds": round(elapsed, 2),
         }
-        results[split] = res
-        if args.errors:
-            for kind in ("FP", "FN", "SPK"):
-                sel = [e for e in errors if e[0] == kind][: args.errors]
-                for e in sel:
-                    print(f"{e[0]}\t{e[1]}\t{e[2]}")
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return 0
-    print(f"{'split':6} {'docs':>5} {'gold':>5} {'pred':>5} {'P':>6} {'P_len':>6} {'R':>6} "
-          f"{'F1':>6} {'F1_len':>6} | {'spk_n':>5} {'spk':>6} {'mention':>7} {'pron_n':>6} "
-          f"{'pron':>6}")
-    for split, r in results.items():
-        print(f"{split:6} {r['docs']:5} {r['gold_direct']:5} {r['predicted']:5} "
-              f"{r['precision_strict']:6.3f} {r['precision_lenient']:6.3f} {r['recall']:6.3f} "
-              f"{r['f1_strict']:6.3f} {r['f1_lenient']:6.3f} | {r['speaker_n']:5} "
-              f"{r['speaker_accuracy']:6.3f} {r['speaker_mention_accuracy']:7.3f} "
-              f"{r['pronoun_n']:6} {r['pronoun_resolution']:6.3f}")
-        print("       by gold source: " + ", ".join(
-            f"{k} {v['accuracy']:.3f} (n={v['n']})" for k, v in sorted(r["by_gold_source"].items())))
-    return 0
 
 
 if __name__ == "__main__":

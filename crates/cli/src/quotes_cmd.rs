@@ -40,6 +40,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 "start": q.start,
                 "end": q.end,
                 "parts": q.parts,
+                "kind": q.kind,
                 "speaker_mention": q.speaker_mention,
                 "cue": q.cue,
                 "method": q.method,

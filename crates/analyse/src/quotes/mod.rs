@@ -59,6 +59,18 @@ pub enum Method {
     None,
 }
 
+/// Whether a quotation stands as speech of its own or is a fragment inside a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// A direct quotation: opens a sentence or clause, follows a cue, a colon or a comma, or
+    /// is longer than a few words.
+    Direct,
+    /// A short quoted fragment embedded in the running sentence (right after an ordinary
+    /// word): "called the plan “a disaster”", scare quotes, titles of works.
+    Partial,
+}
+
 /// The mention a speaker was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SpeakerMention {
@@ -80,6 +92,7 @@ pub struct Quote {
     /// The quoted pieces (more than one when split by an attribution or running over
     /// paragraphs), quotation marks excluded.
     pub parts: Vec<Span>,
+    pub kind: QuoteKind,
     /// Canonical speaker: the article's fullest name for the entity, a role phrase
     /// ("a spokeswoman"), an unresolved pronoun, or `None`.
     pub speaker: Option<String>,
@@ -98,6 +111,9 @@ pub struct QuoteOptions {
     pub max_post_cue_offset: usize,
     /// Sentences looked back for a pronoun's antecedent.
     pub pronoun_window: usize,
+    /// A one-part quote of at most this many words right after an ordinary (non-cue) word is
+    /// a [`QuoteKind::Partial`] fragment.
+    pub max_partial_words: usize,
 }
 
 impl Default for QuoteOptions {
@@ -106,6 +122,7 @@ impl Default for QuoteOptions {
             max_gap_tokens: 12,
             max_post_cue_offset: 8,
             pronoun_window: 6,
+            max_partial_words: 5,
         }
     }
 }
@@ -355,11 +372,15 @@ impl QuoteAnalyzer {
             end: parts.last().expect("part").end,
             text,
             parts,
+            kind: QuoteKind::Direct,
             speaker: None,
             speaker_mention: None,
             cue: None,
             method: Method::None,
         };
+        if g.pieces.len() == 1 && self.is_fragment(doc, &g.pieces[0]) {
+            quote.kind = QuoteKind::Partial;
+        }
         let first = &g.pieces[0];
         let last = g.pieces.last().expect("piece");
         let para = doc.paragraphs[first.paragraph];
@@ -449,6 +470,25 @@ impl QuoteAnalyzer {
             self.fill(doc, ents, &mut quote, f, cue, method, events);
         }
         quote
+    }
+
+    /// A short quotation right after an ordinary word of the running sentence.
+    fn is_fragment(&self, doc: &Doc, p: &marks::RawQuote) -> bool {
+        let words = doc
+            .toks_in(p.start, p.end)
+            .filter(|&i| doc.toks[i].kind == TokKind::Word);
+        if words.count() > self.options.max_partial_words {
+            return false;
+        }
+        let before = doc.toks.partition_point(|t| t.end <= p.open);
+        if before == 0 {
+            return false;
+        }
+        let prev = &doc.toks[before - 1];
+        let para = doc.paragraphs[p.paragraph];
+        prev.start >= para.0
+            && prev.kind == TokKind::Word
+            && self.cue_at(doc, before - 1, before).is_none()
     }
 
     /// Set a quote's speaker from a found subject.
