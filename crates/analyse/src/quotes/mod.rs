@@ -120,7 +120,7 @@ impl Default for QuoteOptions {
     fn default() -> Self {
         QuoteOptions {
             max_gap_tokens: 12,
-            max_post_cue_offset: 8,
+            max_post_cue_offset: 20,
             pronoun_window: 6,
             max_partial_words: 5,
         }
@@ -230,11 +230,15 @@ impl QuoteAnalyzer {
                     let p: &Quote = &out[pi];
                     let first = &g.pieces[0];
                     let opens_para = first.open == doc.paragraphs[first_para].0;
-                    // Same sentence as the previous quote: "… called him a “liar” and a “cheat.”"
+                    // Same sentence as the previous quote ("… called him a “liar” and a
+                    // “cheat.”"), or only its attribution in between ("“…,” she said. “…”").
+                    let between = doc.toks_in(prev_end, first.open);
                     let same_sentence = ppara == first_para
-                        && !doc.toks[doc.toks_in(prev_end, first.open)].iter().any(|t| {
-                            t.kind == TokKind::Punct && matches!(t.text.as_str(), "." | "!" | "?")
-                        });
+                        && (between.len() <= self.options.max_gap_tokens
+                            || !doc.toks[between].iter().any(|t| {
+                                t.kind == TokKind::Punct
+                                    && matches!(t.text.as_str(), "." | "!" | "?")
+                            }));
                     // A paragraph opening with a quote right after the previous quote's one.
                     let continues = opens_para && ppara + 1 >= first_para;
                     if p.speaker.is_some() && (same_sentence || continues) {
@@ -869,7 +873,9 @@ fn colon_frame(doc: &Doc, ents: &Entities, r: std::ops::Range<usize>) -> Option<
     if r.is_empty() || doc.toks[r.end - 1].text != ":" {
         return None;
     }
-    np_left(doc, ents, r.start, r.end - 1).filter(|f| f.kind != MentionKind::Role || r.len() <= 4)
+    np_left(doc, ents, r.start, r.end - 1)
+        .filter(|f| f.kind != MentionKind::Role || r.len() <= 4)
+        .or_else(|| first_subject(doc, ents, r.start, r.end - 1))
 }
 
 #[cfg(test)]
