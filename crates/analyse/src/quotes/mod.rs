@@ -656,6 +656,12 @@ fn np_left(doc: &Doc, ents: &Entities, lo: usize, j: usize) -> Option<Found> {
     if j == lo {
         return None;
     }
+    // "Jane Roe (D-Ore.) said": skip the parenthesis.
+    if toks[j - 1].text == ")" {
+        if let Some(open) = (lo..j - 1).rev().take(10).find(|&k| toks[k].text == "(") {
+            return np_left(doc, ents, lo, open);
+        }
+    }
     // "Roe, the party's nominee, said" / "Roe, who …, said".
     if toks[j - 1].text == "," {
         let inner_end = j - 1;
