@@ -413,6 +413,8 @@ pub struct Entities {
     pub entities: Vec<Entity>,
     /// Mentions outside quotations per entity.
     pub counts: Vec<u32>,
+    /// The quotation spans.
+    pub quotes: Vec<(usize, usize)>,
 }
 
 /// Weights of the pronoun antecedent score (tuned on PolNeAR train).
@@ -443,7 +445,10 @@ impl Entities {
     /// Find the name mentions of `doc` and merge them into entities; `quotes` are the
     /// quotation spans (mentions inside them are marked `in_quote`).
     pub fn find(doc: &Doc, quotes: &[(usize, usize)]) -> Self {
-        let mut ents = Entities::default();
+        let mut ents = Entities {
+            quotes: quotes.to_vec(),
+            ..Default::default()
+        };
         let toks = &doc.toks;
         let lower_words: HashSet<&str> = toks
             .iter()
@@ -576,6 +581,11 @@ impl Entities {
         }
     }
 
+    /// Whether character `pos` lies inside a quotation.
+    pub fn in_quote(&self, pos: usize) -> bool {
+        self.quotes.iter().any(|&(s, e)| pos >= s && pos < e)
+    }
+
     /// The rightmost name mention lying inside `start..end`.
     pub fn name_in(&self, start: usize, end: usize) -> Option<usize> {
         let hi = self.mentions.partition_point(|m| m.start < end);
@@ -604,7 +614,26 @@ impl Entities {
         extra: &[(usize, usize)],
         max_sentences: usize,
     ) -> Option<usize> {
+        self.antecedent_at_depth(doc, pos, gender, extra, max_sentences, 2)
+    }
+
+    /// [`Self::antecedent`], where an earlier he/she of the same gender outside quotations is a
+    /// candidate too, standing for its own antecedent (resolved `depth` levels deep).
+    fn antecedent_at_depth(
+        &self,
+        doc: &Doc,
+        pos: usize,
+        gender: Option<Gender>,
+        extra: &[(usize, usize)],
+        max_sentences: usize,
+        depth: u8,
+    ) -> Option<usize> {
         let w = SalienceWeights::default();
+        let pronoun_form = match gender {
+            Some(Gender::Male) => Some("he"),
+            Some(Gender::Female) => Some("she"),
+            None => None,
+        };
         let si = doc.sentence_of(pos);
         let fits = |ei: usize| {
             let e = &self.entities[ei];
@@ -632,6 +661,24 @@ impl Entities {
                 )
                 .filter(|&(_, ei, _)| fits(ei))
                 .collect();
+            if let (Some(form), true) = (pronoun_form, depth > 0) {
+                let r = doc.toks_in(ss, se);
+                for t in &doc.toks[r] {
+                    if t.lower == form && !self.in_quote(t.start) {
+                        let sub = self.antecedent_at_depth(
+                            doc,
+                            t.start,
+                            gender,
+                            extra,
+                            max_sentences,
+                            depth - 1,
+                        );
+                        if let Some(ei) = sub {
+                            cands.push((t.start, ei, false));
+                        }
+                    }
+                }
+            }
             cands.sort();
             for (n, &(p, ei, spoke)) in cands.iter().enumerate() {
                 let score = -w.distance * (si - s) as f32
