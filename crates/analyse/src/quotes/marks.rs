@@ -200,7 +200,8 @@ fn scan_paragraph(doc: &Doc, pi: usize, ps: usize, pe: usize, raw: &mut Vec<RawQ
                     | ('\u{2039}', '\u{203A}') => can_close || !can_open,
                     ('`', '\'') if o.len == 2 && doubled => true,
                     ('`', '\'' | '\u{2019}') if o.len == 1 => can_close || !can_open,
-                    _ => can_close,
+                    // A straight mark between spaces closes an open quotation ("… ,' " said").
+                    _ => can_close || (c == '"' && !can_open),
                 };
                 if closes {
                     push_raw(doc, pi, o, i, Some(i + len), raw);

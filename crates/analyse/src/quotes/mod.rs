@@ -241,7 +241,13 @@ impl QuoteAnalyzer {
                             }));
                     // A paragraph opening with a quote right after the previous quote's one.
                     let continues = opens_para && ppara + 1 >= first_para;
-                    if p.speaker.is_some() && (same_sentence || continues) {
+                    // The previous quote's own attribution follows it: "“…,” added Roe,
+                    // speaking to reporters on Monday. “…”"
+                    let attributed_between = ppara == first_para
+                        && p.speaker_mention
+                            .as_ref()
+                            .is_some_and(|m| m.start >= prev_end && m.end <= first.open);
+                    if p.speaker.is_some() && (same_sentence || continues || attributed_between) {
                         q.speaker = p.speaker.clone();
                         q.speaker_mention = p.speaker_mention.clone();
                         q.method = if same_sentence {
@@ -402,12 +408,21 @@ impl QuoteAnalyzer {
         let post = last.close.map(|c| {
             let hi = next_open.unwrap_or(last_para.1).min(last_para.1);
             let r = doc.toks_in(c, hi.max(c));
-            // Up to the end of the sentence.
+            // Up to the end of the sentence (a dot inside parentheses, as in "(D-Wash.)",
+            // does not end it).
+            let mut depth = 0i32;
             let end = r
                 .clone()
                 .find(|&i| {
-                    doc.toks[i].kind == TokKind::Punct
-                        && matches!(doc.toks[i].text.as_str(), "." | "!" | "?" | ";")
+                    let t = &doc.toks[i];
+                    match t.text.as_str() {
+                        "(" => depth += 1,
+                        ")" => depth -= 1,
+                        _ => {}
+                    }
+                    depth <= 0
+                        && t.kind == TokKind::Punct
+                        && matches!(t.text.as_str(), "." | "!" | "?" | ";")
                 })
                 .unwrap_or(r.end);
             r.start..end
@@ -619,7 +634,7 @@ impl QuoteAnalyzer {
             // speaker ("Roe said the state has become “…”"), except after "according to".
             let subj = if right_only {
                 np_right(doc, ents, i + n, r.end)
-            } else if side == Side::Before {
+            } else if side == Side::Before && i > r.start {
                 np_left(doc, ents, r.start, i).or_else(|| first_subject(doc, ents, r.start, i))
             } else {
                 np_left(doc, ents, r.start, i)
