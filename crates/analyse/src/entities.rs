@@ -63,8 +63,11 @@ pub struct Entity {
     pub words: Vec<String>,
     pub titles: HashSet<String>,
     pub gender: Option<Gender>,
-    /// Seen as "the X", "in X" or with an organisation/place head word ("… County").
+    /// Mostly seen as "the X", "in X", or with an organisation/place head word ("… County").
     pub not_person: bool,
+    /// Mentions as "the X" / "in X" …, and all mentions.
+    pub place_mentions: u32,
+    pub mentions: u32,
     /// Seen as the subject of a speech cue.
     pub speaker: bool,
 }
@@ -520,6 +523,8 @@ impl Entities {
                     titles: HashSet::new(),
                     gender: None,
                     not_person: false,
+                    place_mentions: 0,
+                    mentions: 0,
                     speaker: false,
                 });
                 self.entities.len() - 1
@@ -527,13 +532,14 @@ impl Entities {
         };
         let e = &mut self.entities[ei];
         e.titles.extend(m.titles.iter().cloned());
-        if m.place_like
-            || e.words
-                .last()
-                .is_some_and(|w| ORG_HEADS.contains(&w.as_str()))
-        {
-            e.not_person = true;
-        }
+        e.mentions += 1;
+        e.place_mentions += u32::from(m.place_like);
+        // "the Roe campaign" now and then does not make Roe a place: most mentions must be.
+        e.not_person = e
+            .words
+            .last()
+            .is_some_and(|w| ORG_HEADS.contains(&w.as_str()))
+            || 2 * e.place_mentions > e.mentions;
         if e.gender.is_none() {
             e.gender = m.gender;
         }
