@@ -89,16 +89,26 @@ def load(data: Path, split: str) -> list[Doc]:
 
 def quoted_fraction(text: str, parts: list[tuple[int, int]]) -> float:
     """Share of the content's non-space characters that lie inside double quotation marks
-    (paragraph-local pairing of straight and typographic double quotes)."""
+    (paragraph-local pairing of straight and typographic double quotes, `` and '')."""
     inside = [False] * len(text)
     for para_start, para in _paragraphs(text):
         state = False
-        for i, c in enumerate(para):
+        i = 0
+        while i < len(para):
+            c = para[i]
+            # `` and '' (typewriter style, as in the NYT texts) are double marks too.
+            if para[i : i + 2] in ("''", "``"):
+                state = not state
+                inside[para_start + i] = inside[para_start + i + 1] = True
+                i += 2
+                continue
             if c in DOUBLE_QUOTES:
                 state = not state
                 inside[para_start + i] = True
+                i += 1
                 continue
             inside[para_start + i] = state
+            i += 1
     total = quoted = 0
     for a, b in parts:
         for i in range(a, min(b, len(text))):

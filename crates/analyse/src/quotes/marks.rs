@@ -171,7 +171,7 @@ fn scan_paragraph(doc: &Doc, pi: usize, ps: usize, pe: usize, raw: &mut Vec<RawQ
             None => {
                 let opens = match (c, doubled) {
                     ('`', true) => true,
-                    ('\'', true) => false,
+                    ('\'', true) => can_open && !can_close,
                     ('\u{201C}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{2018}', _)
                     | ('\u{201A}' | '\u{201B}' | '\u{2039}' | '`', _) => can_open || !can_close,
                     ('\u{201D}' | '\u{00BB}' | '\u{203A}' | '\u{2019}', _) => {
