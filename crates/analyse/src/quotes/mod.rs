@@ -114,6 +114,9 @@ pub struct QuoteOptions {
     /// A one-part quote of at most this many words right after an ordinary (non-cue) word is
     /// a [`QuoteKind::Partial`] fragment.
     pub max_partial_words: usize,
+    /// A quote of at most this many words whose longer words are all capitalised is a title,
+    /// a [`QuoteKind::Partial`] too.
+    pub max_title_words: usize,
 }
 
 impl Default for QuoteOptions {
@@ -123,6 +126,7 @@ impl Default for QuoteOptions {
             max_post_cue_offset: 20,
             pronoun_window: 6,
             max_partial_words: 5,
+            max_title_words: 12,
         }
     }
 }
@@ -491,12 +495,24 @@ impl QuoteAnalyzer {
         quote
     }
 
-    /// A short quotation right after an ordinary word of the running sentence.
+    /// A short quotation right after an ordinary word of the running sentence, or a title
+    /// (every longer word capitalised: "Keep The Promise", "EUROPE VOTES").
     fn is_fragment(&self, doc: &Doc, p: &marks::RawQuote) -> bool {
-        let words = doc
-            .toks_in(p.start, p.end)
-            .filter(|&i| doc.toks[i].kind == TokKind::Word);
-        if words.count() > self.options.max_partial_words {
+        let words: Vec<&crate::doc::Tok> = doc.toks[doc.toks_in(p.start, p.end)]
+            .iter()
+            .filter(|t| t.kind == TokKind::Word)
+            .collect();
+        let long: Vec<_> = words
+            .iter()
+            .filter(|t| t.text.chars().count() >= 4)
+            .collect();
+        if long.len() >= 2
+            && words.len() <= self.options.max_title_words
+            && long.iter().all(|t| t.is_capitalised())
+        {
+            return true;
+        }
+        if words.len() > self.options.max_partial_words {
             return false;
         }
         let before = doc.toks.partition_point(|t| t.end <= p.open);
