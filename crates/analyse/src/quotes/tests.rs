@@ -184,3 +184,50 @@ fn apostrophes_and_inches_do_not_open_quotes() {
     let t = "It's the '90s again, said Mike O'Neil, who is 6'2\" tall.";
     assert!(q(t).is_empty(), "{:?}", texts(t));
 }
+
+#[test]
+fn short_embedded_fragments_and_titles_are_partial() {
+    let t = "Critics called the plan “a disaster” on Monday. \
+             She appeared on “Morning Harbour Live” later.\n\n\
+             “This plan will cost us dearly,” said Nadia Stone.";
+    let kinds: Vec<QuoteKind> = q(t).into_iter().map(|q| q.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![QuoteKind::Partial, QuoteKind::Partial, QuoteKind::Direct]
+    );
+}
+
+#[test]
+fn typewriter_double_single_quotes() {
+    let t = "''We are ready for the storm,'' said Amal Hadid, the port director.";
+    let qs = q(t);
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs[0].text, "We are ready for the storm,");
+    assert_eq!(qs[0].speaker.as_deref(), Some("Amal Hadid"));
+}
+
+#[test]
+fn parenthesis_after_name_and_inverted_cue() {
+    let t = "“We disagree,” Rep. Lena Fox (D-Ore.) said.\n\n\
+             Said Victor Lindqvist: “The vote stands.”";
+    assert_eq!(
+        speakers(t),
+        vec![Some("Lena Fox".into()), Some("Victor Lindqvist".into())]
+    );
+}
+
+#[test]
+fn quote_after_an_attribution_continues_its_speaker() {
+    let t = "“The ferry will run,” added Tom Reed, speaking on local radio. “Tickets stay cheap.”";
+    let qs = q(t);
+    assert_eq!(qs.len(), 2);
+    assert_eq!(qs[1].speaker.as_deref(), Some("Tom Reed"));
+    assert_eq!(qs[1].method, Method::Sentence);
+}
+
+#[test]
+fn pronoun_chain_through_earlier_pronoun() {
+    let t = "Karin Holt returned to the mill town on Friday. Specifically, she wanted answers. \
+             Her aides were silent. Residents cheered as she spoke. “We will reopen,” she said.";
+    assert_eq!(speakers(t), vec![Some("Karin Holt".into())]);
+}
