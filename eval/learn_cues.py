@@ -42,7 +42,7 @@ def main() -> int:
     repo = Path(__file__).resolve().parent.parent
     ap.add_argument("--data", type=Path, default=repo.parent / "shared" / "data")
     ap.add_argument("--min-count", type=int, default=2)
-    ap.add_argument("--min-precision", type=float, default=0.0)
+    ap.add_argument("--min-precision", type=float, default=0.1)
     ap.add_argument("--out", type=Path, default=repo / "crates/analyse/data/cues.tsv")
     args = ap.parse_args()
     counts: Counter = Counter()

@@ -639,26 +639,40 @@ impl QuoteAnalyzer {
             Side::Before => cands.reverse(),
             Side::Gap => {}
         }
-        for (i, n) in cands {
-            let words: Vec<&str> = doc.toks[i..i + n]
+        let cue_text = |i: usize, n: usize| {
+            doc.toks[i..i + n]
                 .iter()
                 .map(|t| t.lower.as_str())
-                .collect();
-            let cue = words.join(" ");
-            let right_only = cue == "according to";
-            // Before a quote, what follows a cue is its object or complement clause, not the
-            // speaker ("Roe said the state has become “…”"), except after "according to".
-            let subj = if right_only {
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        // First pass: a subject right next to a cue, nearest cue first.
+        for &(i, n) in &cands {
+            let cue = cue_text(i, n);
+            // After "according to" the source follows. Before a quote, what follows a cue is
+            // its object or complement clause ("Roe said the state has become “…”"), unless
+            // the cue opens the sentence ("Said Roe: “…”"). A participle ("saying",
+            // "citing") has its subject in the main clause, never after it.
+            let right_ok = cue == "according to"
+                || (!cue.ends_with("ing")
+                    && (side != Side::Before || (i == r.start && doc.toks[i].is_capitalised())));
+            let subj = if cue == "according to" {
                 np_right(doc, ents, i + n, r.end)
-            } else if side == Side::Before && i > r.start {
-                np_left(doc, ents, r.start, i).or_else(|| first_subject(doc, ents, r.start, i))
             } else {
-                np_left(doc, ents, r.start, i)
-                    .or_else(|| np_right(doc, ents, i + n, r.end))
-                    .or_else(|| first_subject(doc, ents, r.start, i))
+                np_left(doc, ents, r.start, i).or_else(|| {
+                    right_ok
+                        .then(|| np_right(doc, ents, i + n, r.end))
+                        .flatten()
+                })
             };
             if let Some(f) = subj {
                 return Some((f, cue, i));
+            }
+        }
+        // Second pass: the clause subject before the nearest cue ("Roe hit back, saying …").
+        for &(i, n) in cands.iter().take(1) {
+            if let Some(f) = first_subject(doc, ents, r.start, i) {
+                return Some((f, cue_text(i, n), i));
             }
         }
         None
