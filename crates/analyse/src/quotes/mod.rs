@@ -887,8 +887,8 @@ fn phrase(doc: &Doc, ents: &Entities, s: usize, e: usize) -> Option<Found> {
 /// saying …").
 fn first_subject(doc: &Doc, ents: &Entities, lo: usize, j: usize) -> Option<Found> {
     let toks = &doc.toks;
-    for k in lo..j {
-        let t = &toks[k];
+    let mut fallback: Option<Found> = None;
+    for t in &toks[lo..j] {
         if t.kind != TokKind::Word {
             continue;
         }
@@ -900,23 +900,29 @@ fn first_subject(doc: &Doc, ents: &Entities, lo: usize, j: usize) -> Option<Foun
                 name: None,
             });
         }
-        if let Some(mi) = ents.name_in(t.start, t.end.max(t.start + 1)).or_else(|| {
-            let m = ents.mentions.partition_point(|m| m.start < t.start);
-            ents.mentions
-                .get(m)
-                .filter(|m| m.start == t.start && m.end <= toks[j - 1].end)
-                .map(|_| m)
-        }) {
-            let m = &ents.mentions[mi];
-            return Some(Found {
-                start: m.start,
-                end: m.end,
-                kind: MentionKind::Name,
-                name: Some(mi),
-            });
+        let mi = ents.mentions.partition_point(|m| m.start < t.start);
+        let Some(m) = ents
+            .mentions
+            .get(mi)
+            .filter(|m| m.start == t.start && m.end <= toks[j - 1].end)
+        else {
+            continue;
+        };
+        let f = Found {
+            start: m.start,
+            end: m.end,
+            kind: MentionKind::Name,
+            name: Some(mi),
+        };
+        // Prefer a person; an organisation or place only when no person comes.
+        if ents.entity(mi).is_person() {
+            return Some(f);
+        }
+        if fallback.is_none() {
+            fallback = Some(f);
         }
     }
-    None
+    fallback
 }
 
 /// "Roe: “…”" — a name (or role) right before a colon that ends the frame.
