@@ -14,10 +14,16 @@
 //!    noun phrase left of the cue ("Jane Roe said", "she told reporters", skipping adverbs,
 //!    appositives and relative clauses between commas), else right of it ("said Jane Roe",
 //!    "according to the minister"); a frame ending in a colon after a name ("Roe: …") also
-//!    attributes. Without a frame attribution, a quote that opens its paragraph right after the
-//!    previous quote's paragraph continues that quote's speaker; otherwise the last cue subject
-//!    earlier in the same paragraph speaks.
-//! 4. **Resolution** ([`crate::entities`]): pronouns to the nearest fitting person mention,
+//!    attributes. Without a frame attribution, a quote inherits the previous quote's speaker
+//!    when it is in the same sentence, when only that quote's attribution lies between them
+//!    ("“…,” she said. “…”"), or when it opens the paragraph right after the previous quote's
+//!    paragraph; otherwise the last cue subject earlier in the paragraph (or, for a quote
+//!    opening its paragraph, in the previous one) speaks.
+//! 4. **Kinds**: a one-part quote of at most five words right after an ordinary word of the
+//!    running sentence ("called the plan “a disaster”"), or one whose longer words are all
+//!    capitalised (a title: “Keep The Promise”), is [`QuoteKind::Partial`]; the rest are
+//!    [`QuoteKind::Direct`].
+//! 5. **Resolution** ([`crate::entities`]): pronouns to the nearest fitting person mention,
 //!    role phrases ("the senator") to the entity that carried the title, names to the
 //!    article's canonical variant ("Mr Roe" → "Jane Roe").
 //!
