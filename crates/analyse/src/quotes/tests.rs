@@ -231,3 +231,43 @@ fn pronoun_chain_through_earlier_pronoun() {
              Her aides were silent. Residents cheered as she spoke. “We will reopen,” she said.";
     assert_eq!(speakers(t), vec![Some("Karin Holt".into())]);
 }
+
+#[test]
+fn odd_input_never_panics() {
+    let cases = [
+        "",
+        "\"",
+        "“",
+        "”",
+        "''",
+        "``",
+        "' ' \" \" “ ” ‘ ’",
+        "\"\"\"\"",
+        "“”",
+        "He said:",
+        "said",
+        "according to",
+        "“Unclosed at the end of the text.",
+        "“Unclosed,\n\n“re-opened and closed.”",
+        "“a” “b” “c” “d”",
+        "Mr. . . “x,” said .",
+        "(“x”) (D-",
+        "“x,” said (",
+        "„Hallo“ »Hej« «Salut» ‹un› ‚zwei‘",
+        "\n\n\n“x”\n\n\n",
+        "日本語の“引用”です。",
+        "“😀 emoji 🎉,” said Zoë Ångström 🚀.",
+    ];
+    for t in cases {
+        for q in q(t) {
+            let n = t.chars().count();
+            assert!(q.start <= q.end && q.end <= n, "{t:?}: {q:?}");
+            for p in &q.parts {
+                assert!(p.start <= p.end && p.end <= n, "{t:?}: {q:?}");
+            }
+            if let Some(m) = &q.speaker_mention {
+                assert!(m.start <= m.end && m.end <= n, "{t:?}: {q:?}");
+            }
+        }
+    }
+}
