@@ -12,6 +12,7 @@ use storyline_ingest::{discover, read_input, ReadOptions};
 use storyline_pipeline::{Options, Output, Progress};
 
 mod provenance_cmds;
+mod quotes_cmd;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -21,7 +22,8 @@ Examples:
   cat articles.jsonl | storyline analyze -          read JSON lines from stdin
   storyline analyze pages/ --explain --format markdown
                                                     show the boilerplate learned and removed
-  storyline extract page.html                       main text of a page as one JSON line";
+  storyline extract page.html                       main text of a page as one JSON line
+  storyline quotes news/                            direct quotes and speakers, JSON lines";
 
 #[derive(Parser)]
 #[command(
@@ -106,6 +108,7 @@ enum Command {
     /// Align two articles: which sentences of B are verbatim, edited or reworded versions
     /// of A's, side by side (colours on a terminal) or as JSON, with the derivation verdict.
     Align(provenance_cmds::AlignArgs),
+    Quotes(quotes_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -255,6 +258,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::PairScore(args) => provenance_cmds::pair_score(args),
         Command::Align(args) => provenance_cmds::align_cmd(args),
+        Command::Quotes(args) => quotes_cmd::run(args),
         Command::Extract { paths, out } => {
             let mut w = open_out(&out)?;
             let mut written = 0u64;
