@@ -78,6 +78,9 @@ fn rare_tokens(doc: &Doc, idf: &Idf, min_idf: f32) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A candidate article pair (x < y) with the sentence pairs (in x, in y) sharing rare tokens.
+type Candidate = ((usize, usize), Vec<(usize, usize)>);
+
 /// Run the stage. `originals[i]` tells whether article i is not an exact/near copy;
 /// `stories` lists article indices per story; `times` are publication times (seconds).
 pub fn provenance(
@@ -115,7 +118,7 @@ pub fn provenance(
 
     // Candidate article pairs (x < y), each with the sentence pairs (in x, in y) that share
     // rare tokens.
-    let mut candidates: Vec<((usize, usize), Vec<(usize, usize)>)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for members in stories {
         let origs: Vec<usize> = members.iter().copied().filter(|&i| originals[i]).collect();
         if origs.len() < 2 {
@@ -157,8 +160,7 @@ pub fn provenance(
                 }
             }
         }
-        let mut pairs: Vec<((usize, usize), Vec<(usize, usize)>)> =
-            hits.into_iter().filter(|(_, s)| s.len() >= 2).collect();
+        let mut pairs: Vec<Candidate> = hits.into_iter().filter(|(_, s)| s.len() >= 2).collect();
         pairs.sort_unstable();
         candidates.extend(pairs);
     }
