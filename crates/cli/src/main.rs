@@ -11,6 +11,8 @@ use storyline_core::{Article, ItemError};
 use storyline_ingest::{discover, read_input, ReadOptions};
 use storyline_pipeline::{Options, Output, Progress};
 
+mod store_cmds;
+
 const EXAMPLES: &str = "\
 Examples:
   storyline analyze examples/sample                 stories of the sample corpus, as JSON
@@ -86,6 +88,16 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Add articles to a store (a directory, or a postgres:// URL): new articles are stored,
+    /// ones already stored are skipped, stories are recomputed after each batch. Prints one
+    /// "committed ..." line per batch once it is durable.
+    Ingest(store_cmds::IngestArgs),
+    /// List the stories of a store, biggest first.
+    Stories(store_cmds::StoriesArgs),
+    /// Print one story of a store with its articles.
+    Show(store_cmds::ShowArgs),
+    /// Serve the HTTP API and web UI over a store.
+    Serve(store_cmds::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -225,6 +237,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ingest(args) => store_cmds::ingest(args),
+        Command::Stories(args) => store_cmds::stories(args),
+        Command::Show(args) => store_cmds::show(args),
+        Command::Serve(args) => store_cmds::serve(args),
         Command::Extract { paths, out } => {
             let mut w = open_out(&out)?;
             let mut written = 0u64;
