@@ -130,8 +130,8 @@ fn router(state: AppState) -> Router {
         .route("/static/app.js", get(ui::app_js))
         .route("/static/style.css", get(ui::style_css))
         .fallback(fallback)
-        .layer(axum::middleware::from_fn(json_errors))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::middleware::from_fn(json_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit,
