@@ -237,3 +237,64 @@ fn kill_9_during_ingestion_loses_nothing_acknowledged() {
     let in_stories: i64 = s.stories(None).unwrap().iter().map(|x| x.size).sum();
     assert_eq!(in_stories as u64, c.articles);
 }
+
+/// A fresh database on the server named by `STORYLINE_TEST_PG` (set by `.ci/run`), or `None`
+/// with a notice when it is unset.
+fn pg_test_url(name: &str) -> Option<String> {
+    let Ok(base) = std::env::var("STORYLINE_TEST_PG") else {
+        eprintln!("STORYLINE_TEST_PG is not set: skipping the PostgreSQL test {name}");
+        return None;
+    };
+    let db = format!(
+        "storyline_cli_{name}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros()
+    );
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("connect to PG");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
+    Some(format!("{head}/{db}"))
+}
+
+#[test]
+fn postgres_store_through_the_cli() {
+    let Some(url) = pg_test_url("cli") else {
+        return;
+    };
+    let sample = root().join("examples/sample");
+    let (ok, out, err) = storyline(&["ingest", "--store", &url, path(&sample)]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("committed 51 articles (0 already stored)"),
+        "{out}"
+    );
+    let (ok, out, _) = storyline(&["ingest", "--store", &url, path(&sample)]);
+    assert!(ok);
+    assert!(
+        out.starts_with("committed 0 articles (51 already stored)"),
+        "{out}"
+    );
+    let (ok, out, err) = storyline(&["stories", "--store", &url, "--query", "wildfire"]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["stories"][0]["title"]
+        .as_str()
+        .unwrap()
+        .contains("Wildfire"));
+    // Same stories as the embedded store computes.
+    let (_, all, _) = storyline(&["stories", "--store", &url]);
+    let all: Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(all["stories"].as_array().unwrap().len(), 9);
+    let id = all["stories"][0]["id"].as_str().unwrap();
+    let (ok, out, _) = storyline(&["show", "--store", &url, id, "--format", "markdown"]);
+    assert!(ok);
+    assert!(
+        out.contains("exact copy of `cp-port-strike-walkout`"),
+        "{out}"
+    );
+}

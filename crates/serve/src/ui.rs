@@ -349,7 +349,9 @@ pub(crate) async fn article(State(st): State<AppState>, Path(id): Path<String>) 
             @match &original {
                 Some(o) => {
                     p.copy-note {
-                        "This article is " (a.copy_kind.as_deref().unwrap_or("a near")) " copy of "
+                        "This article is "
+                        (if a.copy_kind.as_deref() == Some("exact") { "an exact" } else { "a near" })
+                        " copy of "
                         a.original-link href={ "/articles/" (enc(&o.article.id)) } { (o.article.title.as_deref().unwrap_or("(untitled)")) }
                         @if let Some(sim) = a.similarity { " (similarity " (format!("{sim:.2}")) ")" }
                         ". Passages found in both are highlighted."
