@@ -38,7 +38,12 @@ async fn start(config: Config, with_sample: bool) -> Server {
     tokio::spawn(storyline_serve::serve(listener, store, config));
     Server {
         base,
-        client: reqwest::Client::new(),
+        // No connection reuse: a server answering before reading a request body (401, 403,
+        // 413) closes that connection, and a pooled client could race with the close.
+        client: reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap(),
         _dir: dir,
     }
 }
