@@ -81,6 +81,16 @@ pub struct ServeArgs {
     /// Ingest these files or folders at start (as `storyline ingest` would).
     #[arg(long, value_name = "PATH")]
     pub ingest: Vec<PathBuf>,
+    /// Poll this RSS/Atom feed (repeatable). Items with only a summary get the text of the
+    /// page they link to.
+    #[arg(long, value_name = "URL")]
+    pub feed: Vec<String>,
+    /// Poll the feeds listed in FILE (one URL a line; `#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub feeds: Option<PathBuf>,
+    /// Seconds between polls of a feed (doubled after each error, up to an hour).
+    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    pub feed_interval: f64,
 }
 
 fn open(s: &StoreArg) -> Result<Box<dyn storyline_store::Store>> {
@@ -253,7 +263,26 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         );
     }
     storyline_store::ensure_fresh(store.as_ref(), &opts)?;
+    let mut feeds = args.feed.clone();
+    if let Some(f) = &args.feeds {
+        let list = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read the feeds file {}", f.display()))?;
+        feeds.extend(
+            list.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .map(String::from),
+        );
+    }
+    if args.feed_interval.is_nan() || args.feed_interval <= 0.0 {
+        bail!("--feed-interval must be positive");
+    }
     let config = storyline_serve::Config {
+        feeds: storyline_serve::FeedConfig {
+            urls: feeds,
+            interval: std::time::Duration::from_secs_f64(args.feed_interval),
+            ..Default::default()
+        },
         addr: args.addr.clone(),
         token: args.token.filter(|t| !t.is_empty()),
         rate_limit: args.rate_limit,

@@ -104,7 +104,10 @@ pub(crate) fn spawn(state: AppState, cfg: FeedConfig) {
 }
 
 async fn read_limited(resp: reqwest::Response) -> Result<Vec<u8>, FeedError> {
-    if resp.content_length().is_some_and(|l| l as usize > MAX_BYTES) {
+    if resp
+        .content_length()
+        .is_some_and(|l| l as usize > MAX_BYTES)
+    {
         return Err(FeedError::TooBig);
     }
     let mut resp = resp;
@@ -134,7 +137,10 @@ async fn poll(
     }
     let resp = req.send().await?;
     if resp.status() == StatusCode::NOT_MODIFIED {
-        state.metrics.feed_not_modified.fetch_add(1, Ordering::Relaxed);
+        state
+            .metrics
+            .feed_not_modified
+            .fetch_add(1, Ordering::Relaxed);
         return Ok(0);
     }
     if !resp.status().is_success() {
@@ -148,7 +154,10 @@ async fn poll(
     };
     let (etag, last_modified) = (header(ETAG), header(LAST_MODIFIED));
     let body = read_limited(resp).await?;
-    let feed = feed_rs::parser::parse_with_uri(body.as_slice(), Some(url))?;
+    let feed = feed_rs::parser::Builder::new()
+        .base_uri(Some(url))
+        .build()
+        .parse(body.as_slice())?;
     state.metrics.feed_polls.fetch_add(1, Ordering::Relaxed);
     let source = feed.title.as_ref().map(|t| t.content.trim().to_string());
 

@@ -8,9 +8,11 @@
 //!   bucket per client address (429).
 //! - Live ingestion: posted articles are committed (201 = durable), then a background task
 //!   recomputes the stories, coalescing bursts of posts into one recomputation.
+//! - Feeds: RSS/Atom feeds are polled ([`FeedConfig`]), see `feeds`.
 //! - Web UI (server-rendered, every piece of article content escaped, strict CSP): see [`ui`].
 
 mod api;
+mod feeds;
 mod metrics;
 mod openapi;
 mod ui;
@@ -29,6 +31,8 @@ use axum::{Json, Router};
 use storyline_store::Store;
 use tokio::sync::Notify;
 
+pub use feeds::FeedConfig;
+
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -43,6 +47,8 @@ pub struct Config {
     pub max_batch: usize,
     /// Wait this long after a write before recomputing the stories (bursts coalesce).
     pub recompute_delay: Duration,
+    /// RSS/Atom feeds to poll.
+    pub feeds: FeedConfig,
 }
 
 impl Default for Config {
@@ -54,6 +60,7 @@ impl Default for Config {
             body_limit: 8 * 1024 * 1024,
             max_batch: 1000,
             recompute_delay: Duration::from_millis(200),
+            feeds: FeedConfig::default(),
         }
     }
 }
@@ -277,6 +284,7 @@ pub async fn serve(
     // A snapshot older than the articles (e.g. after a crash) is brought up to date.
     state.dirty.notify_one();
     tokio::spawn(recompute_worker(state.clone()));
+    feeds::spawn(state.clone(), state.config.feeds.clone());
     let app = router(state);
     axum::serve(
         listener,

@@ -48,6 +48,9 @@ pub(crate) struct Metrics {
     ingested: AtomicU64,
     recomputes: AtomicU64,
     recompute_micros: AtomicU64,
+    pub feed_polls: AtomicU64,
+    pub feed_not_modified: AtomicU64,
+    pub feed_errors: AtomicU64,
 }
 
 impl Metrics {
@@ -152,12 +155,20 @@ pub(crate) async fn render(State(s): State<AppState>) -> Result<Response, ApiErr
          storyline_recomputes_total {}\n\
          # HELP storyline_recompute_seconds_total Time spent recomputing stories.\n\
          # TYPE storyline_recompute_seconds_total counter\n\
-         storyline_recompute_seconds_total {}",
+         storyline_recompute_seconds_total {}\n\
+         # HELP storyline_feed_polls_total Feed polls by result.\n\
+         # TYPE storyline_feed_polls_total counter\n\
+         storyline_feed_polls_total{{result=\"fetched\"}} {}\n\
+         storyline_feed_polls_total{{result=\"not_modified\"}} {}\n\
+         storyline_feed_polls_total{{result=\"error\"}} {}",
         c.articles,
         c.stories,
         m.ingested.load(Ordering::Relaxed),
         m.recomputes.load(Ordering::Relaxed),
-        m.recompute_micros.load(Ordering::Relaxed) as f64 / 1e6
+        m.recompute_micros.load(Ordering::Relaxed) as f64 / 1e6,
+        m.feed_polls.load(Ordering::Relaxed),
+        m.feed_not_modified.load(Ordering::Relaxed),
+        m.feed_errors.load(Ordering::Relaxed)
     );
     Ok((
         [(
