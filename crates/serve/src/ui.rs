@@ -196,6 +196,7 @@ pub(crate) async fn story(State(st): State<AppState>, Path(id): Path<String>) ->
                     " · " time { (a) } " – " time { (b) }
                 }
             }
+            (analysis_sections(&extras(&v, STORY_FIELDS)))
             h2 { "Sources by lineage" }
             ol.lineage {
                 @for o in &originals {
@@ -222,6 +223,74 @@ pub(crate) async fn story(State(st): State<AppState>, Path(id): Path<String>) ->
             }
         },
     )
+}
+
+/// Fields of the story JSON rendered by the page itself; any other field (analysis added by
+/// later versions: summaries, quotes, facts...) is shown generically under its name.
+const STORY_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "size",
+    "first_published",
+    "last_published",
+    "originals",
+    "articles",
+];
+const ARTICLE_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "source",
+    "url",
+    "published",
+    "copy_of",
+    "copy_kind",
+    "similarity",
+    "language",
+    "origin",
+    "boilerplate_removed",
+];
+
+fn extras<'a>(v: &'a Value, known: &[&str]) -> Vec<(&'a String, &'a Value)> {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, x)| !known.contains(&k.as_str()) && !x.is_null())
+        .collect()
+}
+
+fn humanize(key: &str) -> String {
+    let s = key.replace('_', " ");
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Any JSON value as escaped HTML: lists, definition lists, text.
+fn render_value(v: &Value) -> Markup {
+    html! {
+        @match v {
+            Value::Null => span.null { "—" },
+            Value::Bool(b) => (b),
+            Value::Number(n) => (n.to_string()),
+            Value::String(s) => (s),
+            Value::Array(a) => ul { @for x in a { li { (render_value(x)) } } },
+            Value::Object(o) => dl {
+                @for (k, x) in o { dt { (humanize(k)) } dd { (render_value(x)) } }
+            },
+        }
+    }
+}
+
+fn analysis_sections(fields: &[(&String, &Value)]) -> Markup {
+    html! {
+        @for (k, x) in fields {
+            section.analysis data-field=(k) {
+                h2 { (humanize(k)) }
+                (render_value(x))
+            }
+        }
+    }
 }
 
 /// Sentences of a text, grouped by paragraph.
@@ -331,6 +400,13 @@ pub(crate) async fn article(State(st): State<AppState>, Path(id): Path<String>) 
             ))
         })
         .collect();
+    let entry = story["articles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|x| s(&x["id"]) == Some(a.article.id.as_str()))
+        .cloned()
+        .unwrap_or(Value::Null);
     let title = a
         .article
         .title
@@ -384,6 +460,7 @@ pub(crate) async fn article(State(st): State<AppState>, Path(id): Path<String>) 
                     section.text { (text_with_marks(&a.article.text, None)) }
                 }
             }
+            (analysis_sections(&extras(&entry, ARTICLE_FIELDS)))
         },
     )
 }
@@ -427,6 +504,26 @@ mod tests {
     #[test]
     fn ids_are_encoded_for_paths() {
         assert_eq!(enc("a/b c#1"), "a%2Fb%20c%231");
+    }
+
+    #[test]
+    fn unknown_analysis_fields_are_rendered_escaped() {
+        let v: Value = serde_json::from_str(
+            r#"{"id":"s1","size":2,"summary":"Two <b>sides</b>","quotes":[{"text":"<script>x</script>","status":"verified"}]}"#,
+        )
+        .unwrap();
+        let fields = extras(&v, STORY_FIELDS);
+        assert_eq!(fields.len(), 2);
+        let html = analysis_sections(&fields).into_string();
+        assert!(
+            html.contains("<h2>Summary</h2>Two &lt;b&gt;sides&lt;/b&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<dt>Text</dt><dd>&lt;script&gt;x&lt;/script&gt;</dd>"),
+            "{html}"
+        );
+        assert!(html.contains("<dt>Status</dt><dd>verified</dd>"), "{html}");
     }
 
     #[test]
