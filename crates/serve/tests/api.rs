@@ -29,10 +29,23 @@ fn sample() -> Vec<storyline_core::Article> {
 async fn start(config: Config, with_sample: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).unwrap();
+    start_with(Arc::new(store), dir, config, with_sample).await
+}
+
+async fn start_with(
+    store: Arc<dyn Store>,
+    dir: tempfile::TempDir,
+    config: Config,
+    with_sample: bool,
+) -> Server {
     if with_sample {
-        storyline_store::ingest(&store, &sample(), &Default::default()).unwrap();
+        let s = store.clone();
+        tokio::task::spawn_blocking(move || {
+            storyline_store::ingest(s.as_ref(), &sample(), &Default::default()).unwrap()
+        })
+        .await
+        .unwrap();
     }
-    let store: Arc<dyn Store> = Arc::new(store);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(storyline_serve::serve(listener, store, config));
@@ -381,4 +394,73 @@ async fn ui_pages_link_copies_to_originals() {
         .to_str()
         .unwrap()
         .starts_with("text/javascript"));
+}
+
+/// A fresh database on the server named by `STORYLINE_TEST_PG` (set by `.ci/run`), or `None`
+/// with a notice when it is unset.
+fn pg_test_url(name: &str) -> Option<String> {
+    let Ok(base) = std::env::var("STORYLINE_TEST_PG") else {
+        eprintln!("STORYLINE_TEST_PG is not set: skipping the PostgreSQL test {name}");
+        return None;
+    };
+    let db = format!(
+        "storyline_serve_{name}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros()
+    );
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("connect to PG");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
+    Some(format!("{head}/{db}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_works_on_postgres_too() {
+    // The synchronous PostgreSQL client runs its own runtime: use it off the async threads.
+    let store = tokio::task::spawn_blocking(|| {
+        pg_test_url("api").map(|url| storyline_store::open(&url).unwrap())
+    })
+    .await
+    .unwrap();
+    let Some(store) = store else {
+        return;
+    };
+    let s = start_with(
+        Arc::from(store),
+        tempfile::tempdir().unwrap(),
+        with_token(),
+        true,
+    )
+    .await;
+    let (_, h) = s.get_json("/api/health").await;
+    assert_eq!(h["backend"], "postgres");
+    assert_eq!(h["articles"], 51);
+    let (_, v) = s.get_json("/api/stories?q=wildfire").await;
+    assert!(v["stories"][0]["title"]
+        .as_str()
+        .unwrap()
+        .contains("Wildfire"));
+    let r = s
+        .post(
+            json!({"id": "pg-live", "title": "Valeport dockworkers extend strike",
+                   "text": "Dockworkers at Valeport extended their strike over pay and automation.",
+                   "published": "2025-03-08T10:00:00Z"})
+            .to_string(),
+            Some("s3cret"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let h = s.settled().await;
+    assert_eq!(h["articles"], 52);
+    let (st, a) = s.get_json("/api/articles/pg-live").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(a["story"].is_string());
+    let (st, html) = s.get_html("/articles/pg-live").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("Valeport dockworkers extend strike"));
 }

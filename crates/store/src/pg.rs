@@ -42,7 +42,39 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub struct PgStore {
-    client: Mutex<Client>,
+    /// Always `Some` until dropped.
+    client: Mutex<Option<Client>>,
+}
+
+/// The locked client.
+struct Locked<'a>(std::sync::MutexGuard<'a, Option<Client>>);
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.0.as_ref().expect("client present until drop")
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0.as_mut().expect("client present until drop")
+    }
+}
+
+impl Drop for PgStore {
+    /// The synchronous client owns a small runtime, which may not be dropped inside an async
+    /// context (the server's): drop it on a thread of its own.
+    fn drop(&mut self) {
+        let client = self
+            .client
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(c) = client {
+            std::thread::spawn(move || drop(c)).join().ok();
+        }
+    }
 }
 
 fn row_article(r: &postgres::Row) -> Article {
@@ -109,12 +141,12 @@ impl PgStore {
         }
         tx.commit()?;
         Ok(PgStore {
-            client: Mutex::new(client),
+            client: Mutex::new(Some(client)),
         })
     }
 
-    fn client(&self) -> std::sync::MutexGuard<'_, Client> {
-        self.client.lock().unwrap_or_else(|e| e.into_inner())
+    fn client(&self) -> Locked<'_> {
+        Locked(self.client.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
