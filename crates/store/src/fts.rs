@@ -16,8 +16,8 @@ use crate::Result;
 pub(crate) struct Fts {
     index: Index,
     reader: IndexReader,
-    /// Created on the first write, so read-only users do not take the writer lock.
-    writer: Mutex<Option<IndexWriter>>,
+    /// Serialises this process's writers; the index's own lock file serialises processes.
+    writing: Mutex<()>,
     id: Field,
     title: Field,
     text: Field,
@@ -40,12 +40,13 @@ impl Fts {
         let index = Index::open_or_create(tantivy::directory::MmapDirectory::open(dir)?, schema)?;
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            // Commits by other processes (an `ingest` beside a `serve`) show up by themselves.
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         Ok(Fts {
             index,
             reader,
-            writer: Mutex::new(None),
+            writing: Mutex::new(()),
             id,
             title,
             text,
@@ -56,18 +57,34 @@ impl Fts {
         self.reader.searcher().num_docs()
     }
 
+    /// Run `f` with a writer taken for this call only, so that several processes can share
+    /// the store: while another process holds the index's writer lock, wait (up to 30 s).
     fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
-        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.is_none() {
-            *guard = Some(self.index.writer_with_num_threads(1, 32_000_000)?);
+        let _guard = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut w: IndexWriter = loop {
+            match self.index.writer_with_num_threads(1, 32_000_000) {
+                Ok(w) => break w,
+                Err(tantivy::TantivyError::LockFailure(..))
+                    if std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        match f(&mut w) {
+            Ok(x) => {
+                // Let the merges this commit started finish, so segments do not pile up.
+                w.wait_merging_threads()?;
+                Ok(x)
+            }
+            Err(e) => {
+                // Drop uncommitted work; the next write starts from the last commit.
+                w.rollback().ok();
+                Err(e)
+            }
         }
-        let w = guard.as_mut().expect("writer just created");
-        let r = f(w);
-        if r.is_err() {
-            // Drop uncommitted work; the next write starts from the last commit.
-            w.rollback().ok();
-        }
-        r
     }
 
     /// Add (or replace, by id) documents and commit.

@@ -227,3 +227,33 @@ fn postgres_store_behaves() {
     let store = PgStore::connect(&url).unwrap();
     assert_eq!(store.counts().unwrap().articles, 4);
 }
+
+#[test]
+fn two_processes_can_share_an_embedded_store() {
+    // As `storyline ingest` beside a running `storyline serve`: two opens of one directory.
+    let dir = tempfile::tempdir().unwrap();
+    let serve = SqliteStore::open(dir.path()).unwrap();
+    let ingest_side = SqliteStore::open(dir.path()).unwrap();
+    let c = corpus();
+    serve.add_articles(&c[..1]).unwrap();
+    ingest_side.add_articles(&c[1..]).unwrap();
+    serve
+        .add_articles(&[art(
+            "z",
+            "Zebra crossing",
+            "zebra words",
+            "2025-03-09T00:00:00Z",
+        )])
+        .unwrap();
+    assert_eq!(serve.counts().unwrap().articles, 4);
+    // The other side's index commits become visible without reopening.
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = serve.search("wildfire", 10).unwrap();
+        if !seen.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(seen, vec!["b1"]);
+}
