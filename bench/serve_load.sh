@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 conc=${2:-32}
-cargo build --release -p storyline-cli -p storyline-serve --example load >&2
+cargo build --release -p storyline-cli >&2
+cargo build --release -p storyline-serve --example load >&2
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=bench-token
