@@ -111,7 +111,34 @@ async fn main() {
             ));
         }
     }
-    let story_ids = Arc::new(story_ids);
+    // Stories merge and split as articles arrive: refresh the ids to read every second.
+    let story_ids = Arc::new(std::sync::RwLock::new(story_ids));
+    {
+        let (client, base, ids) = (client.clone(), base.clone(), story_ids.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let Ok(r) = client
+                    .get(format!("{base}/api/stories?limit=1000"))
+                    .send()
+                    .await
+                else {
+                    continue;
+                };
+                if let Ok(v) = r.json::<Value>().await {
+                    let fresh: Vec<String> = v["stories"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| s["id"].as_str().map(String::from))
+                        .collect();
+                    if !fresh.is_empty() {
+                        *ids.write().unwrap() = fresh;
+                    }
+                }
+            }
+        });
+    }
     let articles = Arc::new(articles);
     let posted = Arc::new(AtomicU64::new(0));
     let total_weight: u32 = OPS.iter().map(|o| o.1).sum();
@@ -143,11 +170,17 @@ async fn main() {
                 let req = match op {
                     0 => client.get(format!("{base}/api/stories")),
                     1 => client.get(format!("{base}/api/stories?q={}", rng.pick(WORDS))),
-                    2 => client.get(format!("{base}/api/stories/{}", rng.pick(&story_ids))),
+                    2 => {
+                        let id = rng.pick(&story_ids.read().unwrap()).clone();
+                        client.get(format!("{base}/api/stories/{id}"))
+                    }
                     3 => client.get(format!("{base}/api/articles/{}", rng.pick(&articles).0)),
                     4 => match rng.next() % 3 {
                         0 => client.get(format!("{base}/")),
-                        1 => client.get(format!("{base}/stories/{}", rng.pick(&story_ids))),
+                        1 => {
+                            let id = rng.pick(&story_ids.read().unwrap()).clone();
+                            client.get(format!("{base}/stories/{id}"))
+                        }
                         _ => client.get(format!("{base}/articles/{}", rng.pick(&articles).0)),
                     },
                     5 => {

@@ -7,7 +7,7 @@
 //! - Limits: request bodies (413), batches of at most [`Config::max_batch`] articles, a token
 //!   bucket per client address (429).
 //! - Live ingestion: posted articles are committed (201 = durable), then a background task
-//!   recomputes the stories, coalescing bursts of posts into one recomputation.
+//!   updates the full-text index and recomputes the stories, coalescing bursts of posts.
 //! - Feeds: RSS/Atom feeds are polled ([`FeedConfig`]), see `feeds`.
 //! - Web UI (server-rendered, every piece of article content escaped, strict CSP): see [`ui`].
 
@@ -256,6 +256,7 @@ async fn recompute_worker(state: AppState) {
         let store = state.store.clone();
         let t = Instant::now();
         let r = tokio::task::spawn_blocking(move || {
+            store.sync_index()?;
             storyline_store::ensure_fresh(store.as_ref(), &Default::default())
         })
         .await;

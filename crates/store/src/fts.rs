@@ -60,7 +60,6 @@ impl Fts {
     /// Run `f` with a writer taken for this call only, so that several processes can share
     /// the store: while another process holds the index's writer lock, wait (up to 30 s).
     fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
-        let _guard = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         let mut w: IndexWriter = loop {
             match self.index.writer_with_num_threads(1, 32_000_000) {
@@ -87,8 +86,26 @@ impl Fts {
         }
     }
 
-    /// Add (or replace, by id) documents and commit.
-    pub fn add(&self, docs: &[Doc<'_>], replace_all: bool) -> Result<()> {
+    /// Sequence number of the last article indexed (the payload of the last commit).
+    pub fn indexed_seq(&self) -> Result<i64> {
+        Ok(self
+            .index
+            .load_metas()?
+            .payload
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Run `f` under this process's index lock (so the indexed sequence read inside stays
+    /// valid until `add`).
+    pub fn exclusive<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _guard = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        f()
+    }
+
+    /// Add (or replace, by id) documents and commit, recording `upto` (the last article's
+    /// sequence number) with the commit. Call inside [`Fts::exclusive`].
+    pub fn add(&self, docs: &[Doc<'_>], upto: i64, replace_all: bool) -> Result<()> {
         self.with_writer(|w| {
             if replace_all {
                 w.delete_all_documents()?;
@@ -101,7 +118,9 @@ impl Fts {
                 doc.add_text(self.text, d.text);
                 w.add_document(doc)?;
             }
-            w.commit()?;
+            let mut commit = w.prepare_commit()?;
+            commit.set_payload(&upto.to_string());
+            commit.commit()?;
             Ok(())
         })?;
         self.reader.reload()?;

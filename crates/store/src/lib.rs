@@ -16,6 +16,8 @@ mod fts;
 mod pg;
 mod sqlite;
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use storyline_core::Article;
@@ -162,6 +164,14 @@ pub trait Store: Send + Sync {
     fn story_of(&self, article_ids: &[String]) -> Result<Vec<(String, String)>>;
     /// Ids of the articles matching a free-text query over title and text, best first.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<String>>;
+    /// (article id, story id) of the current snapshot.
+    fn memberships(&self) -> Result<Vec<(String, String)>>;
+    /// Bring the full-text index up to date with the stored articles (a no-op for backends
+    /// that index inside their transaction). Writes return before indexing, so search
+    /// follows them shortly; `ingest` calls this before returning.
+    fn sync_index(&self) -> Result<()> {
+        Ok(())
+    }
     /// Name of the backend (`sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
 }
@@ -194,7 +204,7 @@ pub fn content_key(a: &Article) -> String {
     format!("{:032x}", h.digest128())
 }
 
-/// Stable id of a story: derived from its first article (in publication order).
+/// Id of a new story: derived from its first article (in publication order).
 pub fn story_id(first_article: &str) -> String {
     format!(
         "st-{:012x}",
@@ -202,13 +212,66 @@ pub fn story_id(first_article: &str) -> String {
     )
 }
 
-/// Run the batch pipeline over these articles and build the snapshot to store.
-pub fn snapshot(articles: Vec<Article>, opts: &Options) -> Result<Vec<StorySnapshot>> {
+/// Story ids for a new snapshot: a story keeps the id of the previous story that most of its
+/// articles belonged to (each old id goes to one story, biggest overlap first), so ids stay
+/// stable as stories grow; other stories get [`story_id`] of their first article.
+fn assign_ids(stories: &[Vec<&str>], previous: &HashMap<String, String>) -> Vec<String> {
+    let mut votes: Vec<(usize, usize, &str)> = Vec::new();
+    for (i, members) in stories.iter().enumerate() {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for a in members {
+            if let Some(old) = previous.get(*a) {
+                *count.entry(old.as_str()).or_default() += 1;
+            }
+        }
+        votes.extend(count.into_iter().map(|(old, n)| (n, i, old)));
+    }
+    // Biggest overlap first; ties by rank, then old id (deterministic).
+    votes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+    let mut ids: Vec<Option<String>> = vec![None; stories.len()];
+    let mut used: HashSet<String> = HashSet::new();
+    for (_, i, old) in votes {
+        if ids[i].is_none() && !used.contains(old) {
+            used.insert(old.to_string());
+            ids[i] = Some(old.to_string());
+        }
+    }
+    ids.into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            id.unwrap_or_else(|| {
+                let base = story_id(stories[i][0]);
+                let mut id = base.clone();
+                let mut n = 2;
+                while used.contains(&id) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                used.insert(id.clone());
+                id
+            })
+        })
+        .collect()
+}
+
+/// Run the batch pipeline over these articles and build the snapshot to store; `previous`
+/// maps article ids to their story in the last snapshot (for stable ids).
+pub fn snapshot(
+    articles: Vec<Article>,
+    previous: &HashMap<String, String>,
+    opts: &Options,
+) -> Result<Vec<StorySnapshot>> {
     let analysis = analyze(articles, opts, &NoProgress);
     let out = Output::from_analysis(&analysis, Vec::new(), false);
+    let members: Vec<Vec<&str>> = out
+        .stories
+        .iter()
+        .map(|s| s.articles.iter().map(|a| a.id.as_str()).collect())
+        .collect();
+    let ids = assign_ids(&members, previous);
     let mut snaps = Vec::with_capacity(out.stories.len());
-    for (rank, mut s) in out.stories.into_iter().enumerate() {
-        s.id = story_id(&s.articles[0].id);
+    for ((rank, mut s), id) in out.stories.into_iter().enumerate().zip(ids) {
+        s.id = id;
         let members = s
             .articles
             .iter()
@@ -240,8 +303,9 @@ pub fn snapshot(articles: Vec<Article>, opts: &Options) -> Result<Vec<StorySnaps
 /// Returns the number of stories.
 pub fn recompute(store: &dyn Store, opts: &Options) -> Result<usize> {
     let articles = store.all_articles()?;
+    let previous: HashMap<String, String> = store.memberships()?.into_iter().collect();
     let n = articles.len() as u64;
-    let snaps = snapshot(articles, opts)?;
+    let snaps = snapshot(articles, &previous, opts)?;
     store.replace_stories(&snaps, n)?;
     tracing::info!(articles = n, stories = snaps.len(), "stories recomputed");
     Ok(snaps.len())
@@ -262,6 +326,7 @@ pub fn ensure_fresh(store: &dyn Store, opts: &Options) -> Result<bool> {
 /// stories. The articles are durable once `add_articles` returned.
 pub fn ingest(store: &dyn Store, articles: &[Article], opts: &Options) -> Result<AddReport> {
     let report = store.add_articles(articles)?;
+    store.sync_index()?;
     if !report.added.is_empty() {
         recompute(store, opts)?;
     } else {
@@ -284,8 +349,7 @@ pub fn list_stories(store: &dyn Store, f: &StoryFilter) -> Result<Vec<StorySumma
     let mut all = store.stories(f.since)?;
     if let Some(q) = f.query.as_deref().filter(|q| !q.trim().is_empty()) {
         let ids = store.search(q, 500)?;
-        let story_of: std::collections::HashMap<String, String> =
-            store.story_of(&ids)?.into_iter().collect();
+        let story_of: HashMap<String, String> = store.story_of(&ids)?.into_iter().collect();
         let mut order: Vec<String> = Vec::new();
         for id in &ids {
             if let Some(s) = story_of.get(id) {

@@ -326,6 +326,13 @@ impl Store for PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    fn memberships(&self) -> Result<Vec<(String, String)>> {
+        let rows = self
+            .client()
+            .query("SELECT article_id, story_id FROM analysis", &[])?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     fn backend(&self) -> &'static str {
         "postgres"
     }

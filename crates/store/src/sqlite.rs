@@ -165,9 +165,10 @@ impl SqliteStore {
         Ok(f(&c)?)
     }
 
-    /// Rebuild the full-text index when it does not hold exactly the stored articles
-    /// (a crash between the SQLite commit and the index commit).
+    /// Make the full-text index agree with the articles: index what it lacks, and rebuild it
+    /// when it still disagrees (lost or damaged index).
     fn check_index(&self) -> Result<()> {
+        self.sync_index()?;
         let n: i64 =
             self.read(|c| c.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0)))?;
         if self.fts.num_docs() != n as u64 {
@@ -176,25 +177,48 @@ impl SqliteStore {
                 indexed = self.fts.num_docs(),
                 "rebuilding the full-text index"
             );
-            let all = self.all_articles()?;
-            let docs: Vec<Doc<'_>> = all
-                .iter()
-                .map(|a| Doc {
-                    id: &a.id,
-                    title: a.title.as_deref().unwrap_or(""),
-                    text: &a.text,
-                })
-                .collect();
-            self.fts.add(&docs, true)?;
+            self.fts.exclusive(|| self.index_from(0, true))?;
         }
         Ok(())
+    }
+
+    /// Index the articles after sequence number `after` (all of them, replacing the index,
+    /// with `replace_all`), in chunks.
+    fn index_from(&self, mut after: i64, replace_all: bool) -> Result<()> {
+        let mut first = true;
+        loop {
+            let rows: Vec<(i64, String, Option<String>, String)> = self.read(|c| {
+                let mut st = c.prepare(
+                    "SELECT seq, id, title, text FROM articles WHERE seq > ?1 ORDER BY seq
+                     LIMIT 5000",
+                )?;
+                let rows = st.query_map([after], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
+                rows.collect()
+            })?;
+            if rows.is_empty() && !(replace_all && first) {
+                return Ok(());
+            }
+            let upto = rows.last().map_or(after, |r| r.0);
+            let docs: Vec<Doc<'_>> = rows
+                .iter()
+                .map(|(_, id, title, text)| Doc {
+                    id,
+                    title: title.as_deref().unwrap_or(""),
+                    text,
+                })
+                .collect();
+            self.fts.add(&docs, upto, replace_all && first)?;
+            first = false;
+            after = upto;
+        }
     }
 }
 
 impl Store for SqliteStore {
     fn add_articles(&self, articles: &[Article]) -> Result<AddReport> {
         let mut report = AddReport::default();
-        let mut stored = Vec::new();
         {
             let mut c = self.writer.lock().unwrap_or_else(|e| e.into_inner());
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -234,21 +258,9 @@ impl Store for SqliteStore {
                         now
                     ],
                 )?;
-                report.added.push(id.clone());
-                stored.push((id, a));
+                report.added.push(id);
             }
             tx.commit()?;
-        }
-        if !stored.is_empty() {
-            let docs: Vec<Doc<'_>> = stored
-                .iter()
-                .map(|(id, a)| Doc {
-                    id,
-                    title: a.title.as_deref().unwrap_or(""),
-                    text: &a.text,
-                })
-                .collect();
-            self.fts.add(&docs, false)?;
         }
         Ok(report)
     }
@@ -386,6 +398,21 @@ impl Store for SqliteStore {
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<String>> {
         self.fts.search(query, limit)
+    }
+
+    fn memberships(&self) -> Result<Vec<(String, String)>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT article_id, story_id FROM analysis")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        })
+    }
+
+    fn sync_index(&self) -> Result<()> {
+        self.fts.exclusive(|| {
+            let from = self.fts.indexed_seq()?;
+            self.index_from(from, false)
+        })
     }
 
     fn backend(&self) -> &'static str {

@@ -237,6 +237,7 @@ fn two_processes_can_share_an_embedded_store() {
     let c = corpus();
     serve.add_articles(&c[..1]).unwrap();
     ingest_side.add_articles(&c[1..]).unwrap();
+    ingest_side.sync_index().unwrap();
     serve
         .add_articles(&[art(
             "z",
@@ -245,6 +246,7 @@ fn two_processes_can_share_an_embedded_store() {
             "2025-03-09T00:00:00Z",
         )])
         .unwrap();
+    serve.sync_index().unwrap();
     assert_eq!(serve.counts().unwrap().articles, 4);
     // The other side's index commits become visible without reopening.
     let mut seen = Vec::new();
@@ -256,4 +258,44 @@ fn two_processes_can_share_an_embedded_store() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert_eq!(seen, vec!["b1"]);
+}
+
+#[test]
+fn story_ids_stay_stable_as_stories_grow() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let opts = Options::default();
+    ingest(&store, &corpus(), &opts).unwrap();
+    let before: Vec<String> = store
+        .stories(None)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    // An earlier article joins the strike story: its first article changes, its id does not.
+    let mut early = corpus()[0].clone();
+    early.id = "a0".into();
+    early.text.push_str(" Talks broke down on Sunday night.");
+    early.published = parse_since("2025-03-02");
+    ingest(&store, &[early], &opts).unwrap();
+    let after = store.stories(None).unwrap();
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0].size, 3);
+    let json: serde_json::Value =
+        serde_json::from_str(&store.story_json(&after[0].id).unwrap().unwrap()).unwrap();
+    assert_eq!(json["articles"][0]["id"], "a0");
+    let mut ids: Vec<String> = after.into_iter().map(|s| s.id).collect();
+    let mut before = before;
+    ids.sort();
+    before.sort();
+    assert_eq!(ids, before);
+}
+
+#[test]
+fn new_story_ids_never_collide_with_kept_ones() {
+    let prev: HashMap<String, String> = [("x".to_string(), story_id("y"))].into_iter().collect();
+    // Story 0 keeps story_id("y") through article x; story 1 starts with y and must differ.
+    let ids = assign_ids(&[vec!["x"], vec!["y"]], &prev);
+    assert_eq!(ids[0], story_id("y"));
+    assert_eq!(ids[1], format!("{}-2", story_id("y")));
 }
