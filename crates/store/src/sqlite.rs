@@ -183,16 +183,20 @@ impl SqliteStore {
     }
 
     /// Index the articles after sequence number `after` (all of them, replacing the index,
-    /// with `replace_all`), in chunks.
+    /// with `replace_all`), in chunks, up to the last one stored when called (so that it ends
+    /// while writes go on).
     fn index_from(&self, mut after: i64, replace_all: bool) -> Result<()> {
         let mut first = true;
+        let last: i64 = self.read(|c| {
+            c.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))
+        })?;
         loop {
             let rows: Vec<(i64, String, Option<String>, String)> = self.read(|c| {
                 let mut st = c.prepare(
-                    "SELECT seq, id, title, text FROM articles WHERE seq > ?1 ORDER BY seq
-                     LIMIT 5000",
+                    "SELECT seq, id, title, text FROM articles WHERE seq > ?1 AND seq <= ?2
+                     ORDER BY seq LIMIT 5000",
                 )?;
-                let rows = st.query_map([after], |r| {
+                let rows = st.query_map([after, last], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?;
                 rows.collect()
