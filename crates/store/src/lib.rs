@@ -27,7 +27,7 @@ pub use pg::PgStore;
 pub use sqlite::SqliteStore;
 
 /// Version of the schema this build writes (both backends).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -153,11 +153,19 @@ pub trait Store: Send + Sync {
     /// Every stored article, in insertion order.
     fn all_articles(&self) -> Result<Vec<Article>>;
     /// Replace the story snapshot (one transaction); `article_count` articles were analysed.
-    fn replace_stories(&self, stories: &[StorySnapshot], article_count: u64) -> Result<()>;
+    /// `aliases` maps ids of stories that are gone (merged, split) to the story that holds
+    /// most of their articles now; [`Store::story_json`] follows them.
+    fn replace_stories(
+        &self,
+        stories: &[StorySnapshot],
+        aliases: &[(String, String)],
+        article_count: u64,
+    ) -> Result<()>;
     fn counts(&self) -> Result<Counts>;
     /// Stories by rank; with `since`, only those whose last article is at or after it.
     fn stories(&self, since: Option<DateTime<Utc>>) -> Result<Vec<StorySummary>>;
-    /// The story's `Output` JSON.
+    /// The story's `Output` JSON; the id of a story that is gone leads to its successor
+    /// (whose JSON carries its own id).
     fn story_json(&self, id: &str) -> Result<Option<String>>;
     fn article(&self, id: &str) -> Result<Option<StoredArticle>>;
     /// Story of each of these articles (ids not found are skipped).
@@ -215,7 +223,12 @@ pub fn story_id(first_article: &str) -> String {
 /// Story ids for a new snapshot: a story keeps the id of the previous story that most of its
 /// articles belonged to (each old id goes to one story, biggest overlap first), so ids stay
 /// stable as stories grow; other stories get [`story_id`] of their first article.
-fn assign_ids(stories: &[Vec<&str>], previous: &HashMap<String, String>) -> Vec<String> {
+/// Also returns the aliases of the previous ids no story kept: old id → the new story that
+/// holds most of its articles.
+fn assign_ids(
+    stories: &[Vec<&str>],
+    previous: &HashMap<String, String>,
+) -> (Vec<String>, Vec<(String, usize)>) {
     let mut votes: Vec<(usize, usize, &str)> = Vec::new();
     for (i, members) in stories.iter().enumerate() {
         let mut count: HashMap<&str, usize> = HashMap::new();
@@ -230,13 +243,23 @@ fn assign_ids(stories: &[Vec<&str>], previous: &HashMap<String, String>) -> Vec<
     votes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
     let mut ids: Vec<Option<String>> = vec![None; stories.len()];
     let mut used: HashSet<String> = HashSet::new();
-    for (_, i, old) in votes {
+    for &(_, i, old) in &votes {
         if ids[i].is_none() && !used.contains(old) {
             used.insert(old.to_string());
             ids[i] = Some(old.to_string());
         }
     }
-    ids.into_iter()
+    // Old ids left without a story: the new story with most of their articles (first in
+    // `votes`, which is sorted by overlap).
+    let mut aliases: Vec<(String, usize)> = Vec::new();
+    let mut aliased: HashSet<&str> = HashSet::new();
+    for &(_, i, old) in &votes {
+        if !used.contains(old) && aliased.insert(old) {
+            aliases.push((old.to_string(), i));
+        }
+    }
+    let ids = ids
+        .into_iter()
         .enumerate()
         .map(|(i, id)| {
             id.unwrap_or_else(|| {
@@ -251,16 +274,18 @@ fn assign_ids(stories: &[Vec<&str>], previous: &HashMap<String, String>) -> Vec<
                 id
             })
         })
-        .collect()
+        .collect();
+    (ids, aliases)
 }
 
 /// Run the batch pipeline over these articles and build the snapshot to store; `previous`
 /// maps article ids to their story in the last snapshot (for stable ids).
+/// Also returns the aliases of previous story ids that no story kept (old id → new id).
 pub fn snapshot(
     articles: Vec<Article>,
     previous: &HashMap<String, String>,
     opts: &Options,
-) -> Result<Vec<StorySnapshot>> {
+) -> Result<(Vec<StorySnapshot>, Vec<(String, String)>)> {
     let analysis = analyze(articles, opts, &NoProgress);
     let out = Output::from_analysis(&analysis, Vec::new(), false);
     let members: Vec<Vec<&str>> = out
@@ -268,7 +293,11 @@ pub fn snapshot(
         .iter()
         .map(|s| s.articles.iter().map(|a| a.id.as_str()).collect())
         .collect();
-    let ids = assign_ids(&members, previous);
+    let (ids, aliases) = assign_ids(&members, previous);
+    let aliases = aliases
+        .into_iter()
+        .map(|(old, i)| (old, ids[i].clone()))
+        .collect();
     let mut snaps = Vec::with_capacity(out.stories.len());
     for ((rank, mut s), id) in out.stories.into_iter().enumerate().zip(ids) {
         s.id = id;
@@ -296,7 +325,7 @@ pub fn snapshot(
             members,
         });
     }
-    Ok(snaps)
+    Ok((snaps, aliases))
 }
 
 /// Recompute the stories over every stored article and store the snapshot.
@@ -305,8 +334,8 @@ pub fn recompute(store: &dyn Store, opts: &Options) -> Result<usize> {
     let articles = store.all_articles()?;
     let previous: HashMap<String, String> = store.memberships()?.into_iter().collect();
     let n = articles.len() as u64;
-    let snaps = snapshot(articles, &previous, opts)?;
-    store.replace_stories(&snaps, n)?;
+    let (snaps, aliases) = snapshot(articles, &previous, opts)?;
+    store.replace_stories(&snaps, &aliases, n)?;
     tracing::info!(articles = n, stories = snaps.len(), "stories recomputed");
     Ok(snaps.len())
 }

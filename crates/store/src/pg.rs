@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX stories_rank ON stories(rank);
      CREATE INDEX stories_last ON stories(last_published);
      CREATE INDEX analysis_story ON analysis(story_id);",
+    "CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);",
 ];
 
 pub struct PgStore {
@@ -205,7 +206,12 @@ impl Store for PgStore {
         Ok(rows.iter().map(row_article).collect())
     }
 
-    fn replace_stories(&self, stories: &[StorySnapshot], article_count: u64) -> Result<()> {
+    fn replace_stories(
+        &self,
+        stories: &[StorySnapshot],
+        aliases: &[(String, String)],
+        article_count: u64,
+    ) -> Result<()> {
         let mut c = self.client();
         let mut tx = c.transaction()?;
         tx.batch_execute("DELETE FROM stories; DELETE FROM analysis;")?;
@@ -245,6 +251,21 @@ impl Store for PgStore {
                 )?;
             }
         }
+        for (old, new) in aliases {
+            tx.execute(
+                "UPDATE story_aliases SET story_id = $2 WHERE story_id = $1",
+                &[old, new],
+            )?;
+            tx.execute(
+                "INSERT INTO story_aliases (old_id, story_id) VALUES ($1, $2)
+                 ON CONFLICT (old_id) DO UPDATE SET story_id = excluded.story_id",
+                &[old, new],
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM story_aliases WHERE old_id IN (SELECT id FROM stories)",
+            &[],
+        )?;
         tx.execute(
             "INSERT INTO meta (name, value) VALUES ('snapshot_articles', $1)
              ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -284,10 +305,16 @@ impl Store for PgStore {
     }
 
     fn story_json(&self, id: &str) -> Result<Option<String>> {
-        Ok(self
-            .client()
-            .query_opt("SELECT json FROM stories WHERE id = $1", &[&id])?
-            .map(|r| r.get(0)))
+        let mut c = self.client();
+        if let Some(r) = c.query_opt("SELECT json FROM stories WHERE id = $1", &[&id])? {
+            return Ok(Some(r.get(0)));
+        }
+        Ok(c.query_opt(
+            "SELECT s.json FROM story_aliases a JOIN stories s ON s.id = a.story_id
+             WHERE a.old_id = $1",
+            &[&id],
+        )?
+        .map(|r| r.get(0)))
     }
 
     fn article(&self, id: &str) -> Result<Option<StoredArticle>> {

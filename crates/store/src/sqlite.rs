@@ -42,6 +42,8 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX stories_rank ON stories(rank);
      CREATE INDEX stories_last ON stories(last_published);
      CREATE INDEX analysis_story ON analysis(story_id);",
+    // 3: ids of stories that are gone lead to their successor.
+    "CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);",
 ];
 
 const READERS: usize = 4;
@@ -188,7 +190,9 @@ impl SqliteStore {
     fn index_from(&self, mut after: i64, replace_all: bool) -> Result<()> {
         let mut first = true;
         let last: i64 = self.read(|c| {
-            c.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))
+            c.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+                r.get(0)
+            })
         })?;
         loop {
             let rows: Vec<(i64, String, Option<String>, String)> = self.read(|c| {
@@ -277,7 +281,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn replace_stories(&self, stories: &[StorySnapshot], article_count: u64) -> Result<()> {
+    fn replace_stories(
+        &self,
+        stories: &[StorySnapshot],
+        aliases: &[(String, String)],
+        article_count: u64,
+    ) -> Result<()> {
         let mut c = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM stories", [])?;
@@ -314,6 +323,21 @@ impl Store for SqliteStore {
                 }
             }
         }
+        for (old, new) in aliases {
+            tx.execute(
+                "UPDATE story_aliases SET story_id = ?2 WHERE story_id = ?1",
+                params![old, new],
+            )?;
+            tx.execute(
+                "INSERT INTO story_aliases (old_id, story_id) VALUES (?1, ?2)
+                 ON CONFLICT(old_id) DO UPDATE SET story_id = excluded.story_id",
+                params![old, new],
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM story_aliases WHERE old_id IN (SELECT id FROM stories)",
+            [],
+        )?;
         tx.execute(
             "INSERT INTO meta (name, value) VALUES ('snapshot_articles', ?1)
              ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -360,8 +384,20 @@ impl Store for SqliteStore {
 
     fn story_json(&self, id: &str) -> Result<Option<String>> {
         self.read(|c| {
-            c.query_row("SELECT json FROM stories WHERE id = ?1", [id], |r| r.get(0))
-                .optional()
+            match c
+                .query_row("SELECT json FROM stories WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+            {
+                Some(j) => Ok(Some(j)),
+                None => c
+                    .query_row(
+                        "SELECT s.json FROM story_aliases a JOIN stories s ON s.id = a.story_id
+                         WHERE a.old_id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )
+                    .optional(),
+            }
         })
     }
 

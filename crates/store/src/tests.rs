@@ -190,7 +190,7 @@ fn migrations_run_once_and_record_versions() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2]);
+    assert_eq!(versions, vec![1, 2, 3]);
 }
 
 /// A fresh database on the test server named by `STORYLINE_TEST_PG`, or `None` (with a
@@ -223,6 +223,7 @@ fn postgres_store_behaves() {
     assert_eq!(store.backend(), "postgres");
     exercise(store.as_ref());
     drop(store);
+    check_aliases(&PgStore::connect(&pg_test_url("aliases").unwrap()).unwrap());
     // Reopening migrates nothing and keeps the data.
     let store = PgStore::connect(&url).unwrap();
     assert_eq!(store.counts().unwrap().articles, 4);
@@ -295,7 +296,60 @@ fn story_ids_stay_stable_as_stories_grow() {
 fn new_story_ids_never_collide_with_kept_ones() {
     let prev: HashMap<String, String> = [("x".to_string(), story_id("y"))].into_iter().collect();
     // Story 0 keeps story_id("y") through article x; story 1 starts with y and must differ.
-    let ids = assign_ids(&[vec!["x"], vec!["y"]], &prev);
+    let (ids, aliases) = assign_ids(&[vec!["x"], vec!["y"]], &prev);
+    assert!(aliases.is_empty());
     assert_eq!(ids[0], story_id("y"));
     assert_eq!(ids[1], format!("{}-2", story_id("y")));
+}
+
+#[test]
+fn ids_of_merged_stories_lead_to_their_successor() {
+    let prev: HashMap<String, String> = [
+        ("a".to_string(), "st-old1".to_string()),
+        ("b".to_string(), "st-old1".to_string()),
+        ("c".to_string(), "st-old2".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    // Both old stories merged into one: it keeps st-old1, st-old2 becomes an alias of it.
+    let (ids, aliases) = assign_ids(&[vec!["a", "b", "c"]], &prev);
+    assert_eq!(ids, vec!["st-old1"]);
+    assert_eq!(aliases, vec![("st-old2".to_string(), 0)]);
+
+    let dir = tempfile::tempdir().unwrap();
+    check_aliases(&SqliteStore::open(dir.path()).unwrap());
+}
+
+/// Aliases of vanished story ids, chained through later merges.
+pub(crate) fn check_aliases(store: &dyn Store) {
+    {
+        let snap = |id: &str| StorySnapshot {
+            summary: StorySummary {
+                id: id.into(),
+                rank: 0,
+                title: None,
+                size: 1,
+                originals: 1,
+                first_published: None,
+                last_published: None,
+            },
+            json: format!("{{\"id\":\"{id}\"}}"),
+            members: Vec::new(),
+        };
+        store
+            .replace_stories(&[snap("s2")], &[("s1".into(), "s2".into())], 0)
+            .unwrap();
+        // s2 merges into s3 later: s1 follows along.
+        store
+            .replace_stories(&[snap("s3")], &[("s2".into(), "s3".into())], 0)
+            .unwrap();
+        assert_eq!(store.story_json("s1").unwrap().unwrap(), "{\"id\":\"s3\"}");
+        assert_eq!(store.story_json("s2").unwrap().unwrap(), "{\"id\":\"s3\"}");
+        assert!(store.story_json("s9").unwrap().is_none());
+        // An id that is a story again is no longer an alias.
+        store
+            .replace_stories(&[snap("s1"), snap("s3")], &[], 0)
+            .unwrap();
+        assert_eq!(store.story_json("s1").unwrap().unwrap(), "{\"id\":\"s1\"}");
+    }
 }
