@@ -127,6 +127,9 @@ pub struct Member {
     pub similarity: Option<f64>,
 }
 
+/// Ids of stories that are gone → the story that holds most of their articles now.
+pub type Aliases = Vec<(String, String)>;
+
 /// What one `add_articles` call did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AddReport {
@@ -285,7 +288,7 @@ pub fn snapshot(
     articles: Vec<Article>,
     previous: &HashMap<String, String>,
     opts: &Options,
-) -> Result<(Vec<StorySnapshot>, Vec<(String, String)>)> {
+) -> Result<(Vec<StorySnapshot>, Aliases)> {
     let analysis = analyze(articles, opts, &NoProgress);
     let out = Output::from_analysis(&analysis, Vec::new(), false);
     let members: Vec<Vec<&str>> = out
