@@ -93,8 +93,38 @@ pub struct ServeArgs {
     pub feed_interval: f64,
 }
 
+/// The store as shown in messages: a URL's password is hidden.
+fn shown(store: &str) -> String {
+    if let (Some(scheme_end), Some(at)) = (store.find("://"), store.rfind('@')) {
+        let userinfo = &store[scheme_end + 3..at];
+        if let Some(colon) = userinfo.find(':') {
+            return format!(
+                "{}{}:***{}",
+                &store[..scheme_end + 3],
+                &userinfo[..colon],
+                &store[at..]
+            );
+        }
+    }
+    store.to_string()
+}
+
 fn open(s: &StoreArg) -> Result<Box<dyn storyline_store::Store>> {
-    storyline_store::open(&s.store).with_context(|| format!("cannot open the store {}", s.store))
+    storyline_store::open(&s.store)
+        .with_context(|| format!("cannot open the store {}", shown(&s.store)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            super::shown("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(super::shown("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::shown("/var/lib/storyline"), "/var/lib/storyline");
+    }
 }
 
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
@@ -204,7 +234,7 @@ pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
     let store = open(&args.store)?;
     let Some(json) = store.story_json(&args.story)? else {
-        bail!("no story {} in {}", args.story, args.store.store);
+        bail!("no story {} in {}", args.story, shown(&args.store.store));
     };
     let v: Value = serde_json::from_str(&json)?;
     let mut w = crate::open_out(&None)?;
@@ -295,7 +325,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", config.addr))?;
         eprintln!(
             "storyline: serving {} on http://{} ({})",
-            args.store.store,
+            shown(&args.store.store),
             listener.local_addr()?,
             if config.token.is_some() {
                 "writes need the token"
