@@ -114,19 +114,6 @@ fn open(s: &StoreArg) -> Result<Box<dyn storyline_store::Store>> {
         .with_context(|| format!("cannot open the store {}", shown(&s.store)))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_not_shown() {
-        assert_eq!(
-            super::shown("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
-        assert_eq!(super::shown("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(super::shown("/var/lib/storyline"), "/var/lib/storyline");
-    }
-}
-
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let store = open(&args.store)?;
     let opts = Options::default();
@@ -337,4 +324,17 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            super::shown("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(super::shown("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::shown("/var/lib/storyline"), "/var/lib/storyline");
+    }
 }
