@@ -13,6 +13,7 @@ use storyline_pipeline::{Options, Output, Progress};
 
 mod provenance_cmds;
 mod quotes_cmd;
+mod store_cmds;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -109,6 +110,16 @@ enum Command {
     /// of A's, side by side (colours on a terminal) or as JSON, with the derivation verdict.
     Align(provenance_cmds::AlignArgs),
     Quotes(quotes_cmd::Args),
+    /// Add articles to a store (a directory, or a postgres:// URL): new articles are stored,
+    /// ones already stored are skipped, stories are recomputed after each batch. Prints one
+    /// "committed ..." line per batch once it is durable.
+    Ingest(store_cmds::IngestArgs),
+    /// List the stories of a store, biggest first.
+    Stories(store_cmds::StoriesArgs),
+    /// Print one story of a store with its articles.
+    Show(store_cmds::ShowArgs),
+    /// Serve the HTTP API and web UI over a store.
+    Serve(store_cmds::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -259,6 +270,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::PairScore(args) => provenance_cmds::pair_score(args),
         Command::Align(args) => provenance_cmds::align_cmd(args),
         Command::Quotes(args) => quotes_cmd::run(args),
+        Command::Ingest(args) => store_cmds::ingest(args),
+        Command::Stories(args) => store_cmds::stories(args),
+        Command::Show(args) => store_cmds::show(args),
+        Command::Serve(args) => store_cmds::serve(args),
         Command::Extract { paths, out } => {
             let mut w = open_out(&out)?;
             let mut written = 0u64;

@@ -278,5 +278,26 @@ pub(crate) fn finish_article(mut a: Article, opts: &ReadOptions) -> Article {
     a
 }
 
+/// One JSON record (the fields of a JSON-lines input line) as an article; `name` is its
+/// origin (e.g. `POST /api/articles`) and `index` its position, which gives the default id
+/// `name#index` when the record has none.
+pub fn article_from_json(
+    record: &serde_json::Value,
+    name: &str,
+    index: usize,
+    opts: &ReadOptions,
+) -> Result<Article, ItemError> {
+    let item = format!("{name}#{index}");
+    let Some(map) = record.as_object() else {
+        return Err(ItemError::new(item, "expected a JSON object"));
+    };
+    let ctx = read::Ctx {
+        name: name.to_string(),
+        stem: name.to_string(),
+        opts,
+    };
+    record::record_article(map, item.clone(), None, &ctx).map_err(|e| ItemError::new(item, e))
+}
+
 #[cfg(test)]
 mod tests;
