@@ -148,6 +148,15 @@ fn article_line(a: &Value, titles: &std::collections::HashMap<String, String>) -
                 }
                 @if let Some(sim) = a["similarity"].as_f64() { " (similarity " (format!("{sim:.2}")) ")" }
             }
+        } @else if let (Some(src), Some(kind)) = (s(&a["derives_from"]), s(&a["derivation"])) {
+            " "
+            span.copy {
+                @if kind == "rewrite" { "rewrite of " } @else { "partly copies " }
+                a.original-link href={ "/articles/" (enc(src)) } {
+                    (titles.get(src).map(String::as_str).unwrap_or(src))
+                }
+                @if let Some(c) = a["derivation_coverage"].as_f64() { " (" (format!("{:.0}", c * 100.0)) "% aligned)" }
+            }
         }
         @if let Some(u) = safe_url(s(&a["url"])) {
             " " a.source-link href=(u) rel="noopener noreferrer nofollow" { "source" }
@@ -167,21 +176,44 @@ pub(crate) async fn story(State(st): State<AppState>, Path(id): Path<String>) ->
         .iter()
         .filter_map(|a| Some((s(&a["id"])?.to_string(), s(&a["title"])?.to_string())))
         .collect();
-    // Lineage: each original followed by the articles copying it.
-    let originals: Vec<&Value> = articles
+    // Lineages: each lineage's original followed by the articles deriving from it (copies,
+    // rewrites, partial copies), from the story's `lineages`; stores written before lineages
+    // existed fall back to copy groups.
+    let by_id: std::collections::HashMap<&str, &Value> = articles
         .iter()
-        .copied()
-        .filter(|a| a["copy_of"].is_null())
+        .filter_map(|a| Some((s(&a["id"])?, *a)))
         .collect();
-    let copies_of = |id: &str| -> Vec<&Value> {
-        articles
+    let lineages: Vec<(&Value, Vec<&Value>)> = match v["lineages"].as_array() {
+        Some(ls) => ls
             .iter()
-            .copied()
-            .filter(|a| s(&a["copy_of"]) == Some(id))
-            .collect()
+            .filter_map(|l| {
+                let orig = *by_id.get(s(&l["original"])?)?;
+                let rest = l["articles"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| by_id.get(s(m)?).copied())
+                    .filter(|m| m["id"] != orig["id"])
+                    .collect();
+                Some((orig, rest))
+            })
+            .collect(),
+        None => articles
+            .iter()
+            .filter(|a| a["copy_of"].is_null())
+            .map(|o| {
+                let copies = articles
+                    .iter()
+                    .copied()
+                    .filter(|a| a["copy_of"].is_string() && a["copy_of"] == o["id"])
+                    .collect();
+                (*o, copies)
+            })
+            .collect(),
     };
-    let sources: std::collections::BTreeSet<&str> =
-        articles.iter().filter_map(|a| s(&a["source"])).collect();
+    let independent = v["independent_sources"]
+        .as_u64()
+        .unwrap_or(lineages.len() as u64);
     let title = s(&v["title"]).unwrap_or("(untitled)").to_string();
     page(
         &title,
@@ -191,7 +223,7 @@ pub(crate) async fn story(State(st): State<AppState>, Path(id): Path<String>) ->
             h1 { (title) }
             p.summary {
                 (v["size"]) " articles, " (v["originals"]) " originals, "
-                (sources.len()) " sources"
+                (independent) " independent sources"
                 @if let (Some(a), Some(b)) = (s(&v["first_published"]), s(&v["last_published"])) {
                     " · " time { (a) } " – " time { (b) }
                 }
@@ -199,13 +231,12 @@ pub(crate) async fn story(State(st): State<AppState>, Path(id): Path<String>) ->
             (analysis_sections(&extras(&v, STORY_FIELDS)))
             h2 { "Sources by lineage" }
             ol.lineage {
-                @for o in &originals {
+                @for (o, copies) in &lineages {
                     li.original {
                         (article_line(o, &titles))
-                        @let copies = copies_of(s(&o["id"]).unwrap_or(""));
                         @if !copies.is_empty() {
                             ul.copies {
-                                @for c in &copies { li.copy-item { (article_line(c, &titles)) } }
+                                @for c in copies.iter() { li.copy-item { (article_line(c, &titles)) } }
                             }
                         }
                     }
@@ -235,6 +266,8 @@ const STORY_FIELDS: &[&str] = &[
     "last_published",
     "originals",
     "articles",
+    "independent_sources",
+    "lineages",
 ];
 const ARTICLE_FIELDS: &[&str] = &[
     "id",
@@ -248,6 +281,10 @@ const ARTICLE_FIELDS: &[&str] = &[
     "language",
     "origin",
     "boilerplate_removed",
+    "derives_from",
+    "derivation",
+    "derivation_coverage",
+    "lineage",
 ];
 
 fn extras<'a>(v: &'a Value, known: &[&str]) -> Vec<(&'a String, &'a Value)> {
