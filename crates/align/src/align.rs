@@ -81,8 +81,14 @@ impl Default for AlignOptions {
 /// Sentence embeddings of one document (one L2-normalised vector per sentence), if any.
 pub type Embeddings<'a> = Option<&'a [Vec<f32>]>;
 
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
+/// Cosine of two L2-normalised vectors (their dot product).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Cosine of sentence i of A and sentence j of B, when both have embeddings.
+fn pair_cosine(ea: Embeddings, eb: Embeddings, i: usize, j: usize) -> Option<f32> {
+    Some(cosine(&ea?[i], &eb?[j]))
 }
 
 /// Align B against A. Sentence pairs are compared when they share at least two content
@@ -102,10 +108,7 @@ pub fn align(
         let stems_b: std::collections::HashSet<&str> =
             sb.stems.iter().map(String::as_str).collect();
         for (i, sa) in a.sents.iter().enumerate() {
-            let cos = match (ea, eb) {
-                (Some(ea), Some(eb)) => Some(cosine(&ea[i], &eb[j])),
-                _ => None,
-            };
+            let cos = pair_cosine(ea, eb, i, j);
             let shared = sa
                 .stems
                 .iter()
@@ -138,10 +141,7 @@ pub fn align_pairs(
     let mut a_aligned = vec![false; a.sents.len()];
     for &(i, j) in candidates {
         let (sa, sb) = (&a.sents[i], &b.sents[j]);
-        let cos = match (ea, eb) {
-            (Some(ea), Some(eb)) => Some(cosine(&ea[i], &eb[j])),
-            _ => None,
-        };
+        let cos = pair_cosine(ea, eb, i, j);
         let pair = if sa.words == sb.words {
             AlignedPair {
                 a: i,

@@ -4,9 +4,9 @@
 //! The features combine plain lexical overlap (which copies keep and spinning destroys) with
 //! signals that survive spinning: rare words (IDF-weighted), names, numbers, the order of
 //! content words, character trigrams (misspelt names) and, when the model files are present,
-//! the cosine of sentence embeddings (synonyms). The weights are a logistic regression fitted
-//! by `eval/mrpc.py` on MRPC (cross-validated there); two sets ship, with and without the
-//! embedding feature.
+//! the cosine of sentence embeddings (synonyms) and word-piece matching. The weights (a small
+//! perceptron) are fitted by `eval/mrpc.py` on MRPC (cross-validated there); three sets ship:
+//! lexical only, with the sentence cosine, and with word-piece matching.
 
 use std::collections::{HashMap, HashSet};
 

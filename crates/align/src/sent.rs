@@ -174,7 +174,7 @@ impl Idf {
         self.docs += 1;
     }
 
-    /// Count every sentence of a document as one unit (for sentence-level statistics).
+    /// Count a whole document (all its sentences' stems) as one unit.
     pub fn add_doc(&mut self, doc: &Doc) {
         self.add(
             doc.sents
@@ -183,13 +183,23 @@ impl Idf {
         );
     }
 
+    /// Count one sentence as one unit (for sentence-level statistics).
+    pub fn add_sent(&mut self, sent: &Sent) {
+        self.add(sent.stems.iter().map(String::as_str));
+    }
+
     /// Smoothed IDF: ln((N + 1) / (df + 1)) + 1; 1.0 everywhere for an empty corpus.
     pub fn weight(&self, stem: &str) -> f32 {
+        self.weight_of_df(self.df.get(stem).copied().unwrap_or(0) as f32)
+    }
+
+    /// The weight of a stem found in `df` documents (fractional counts allowed, e.g. to
+    /// turn "in a tenth of the documents" into a weight threshold).
+    pub fn weight_of_df(&self, df: f32) -> f32 {
         if self.docs == 0 {
             return 1.0;
         }
-        let df = self.df.get(stem).copied().unwrap_or(0);
-        ((self.docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
+        ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 
     /// Number of documents counted.

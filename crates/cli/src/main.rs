@@ -192,6 +192,31 @@ fn read_all(paths: &[PathBuf], mut on_article: impl FnMut(Article)) -> Vec<ItemE
     errors
 }
 
+/// The end of a command that writes JSON lines per article read: a write error other than
+/// a closed pipe fails the command; unreadable items are reported; the exit code is 1 when
+/// no article could be read.
+fn finish_lines(
+    mut w: Box<dyn Write>,
+    io_error: Option<std::io::Error>,
+    errors: &[ItemError],
+    articles: u64,
+) -> Result<ExitCode> {
+    if let Some(e) = io_error {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(e.into());
+        }
+    }
+    w.flush().ok();
+    for e in errors {
+        eprintln!("storyline: {e}");
+    }
+    Ok(if articles == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 struct Bar(ProgressBar);
 
 impl Progress for Bar {
@@ -288,20 +313,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 written += 1;
             });
-            if let Some(e) = io_error {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
-            }
-            w.flush().ok();
-            for e in &errors {
-                eprintln!("storyline: {e}");
-            }
-            Ok(if written == 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            finish_lines(w, io_error, &errors, written)
         }
     }
 }

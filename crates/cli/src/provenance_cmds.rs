@@ -74,7 +74,7 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
     // Rare words are rare in this input: every sentence counts as one document.
     let mut idf = Idf::new();
     for s in sa.iter().chain(&sb) {
-        idf.add(s.stems.iter().map(String::as_str));
+        idf.add_sent(s);
     }
     let encoder = if args.no_embeddings {
         None
@@ -127,7 +127,7 @@ pub fn pair_score(args: PairScoreArgs) -> Result<ExitCode> {
             let (ua, ta) = &v[2 * i];
             let (ub, tb) = &v[2 * i + 1];
             PairEmbedding {
-                cosine: ua.iter().zip(ub).map(|(p, q)| p * q).sum(),
+                cosine: storyline_align::align::cosine(ua, ub),
                 tokens: with_tokens.then_some((ta.as_slice(), tb.as_slice())),
             }
         });
@@ -240,7 +240,7 @@ pub fn align_cmd(args: AlignArgs) -> Result<ExitCode> {
     let (da, db) = (Doc::new(&analyzer, &ta), Doc::new(&analyzer, &tb));
     let mut idf = Idf::new();
     for s in da.sents.iter().chain(&db.sents) {
-        idf.add(s.stems.iter().map(String::as_str));
+        idf.add_sent(s);
     }
     let encoder = if args.no_embeddings {
         None

@@ -51,18 +51,5 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
         }
     });
-    if let Some(e) = io_error {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(e.into());
-        }
-    }
-    w.flush().ok();
-    for e in &errors {
-        eprintln!("storyline: {e}");
-    }
-    Ok(if articles == 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    crate::finish_lines(w, io_error, &errors, articles)
 }

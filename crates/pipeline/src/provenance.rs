@@ -106,15 +106,11 @@ pub fn provenance(
     let mut idf = Idf::new();
     for (i, d) in docs.iter().enumerate() {
         if originals[i] {
-            idf.add(
-                d.sents
-                    .iter()
-                    .flat_map(|s| s.stems.iter().map(String::as_str)),
-            );
+            idf.add_doc(d);
         }
     }
     // "Rare" = rarer than appearing in about a tenth of the articles.
-    let min_idf = ((idf.docs() as f32 + 1.0) / (idf.docs() as f32 / 10.0 + 1.0)).ln() + 1.0;
+    let min_idf = idf.weight_of_df(idf.docs() as f32 / 10.0);
 
     // Candidate article pairs (x < y), each with the sentence pairs (in x, in y) that share
     // rare tokens.
