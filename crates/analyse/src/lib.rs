@@ -12,9 +12,11 @@
 pub mod doc;
 pub mod entities;
 pub mod quotes;
+pub mod story;
 
 pub use entities::{Entity, Mention, MentionKind};
 pub use quotes::{CueLexicon, Quote, QuoteAnalyzer, Span};
+pub use story::{analyse_story, AlignedSentences, StoryAnalysis, StoryArticle, StoryOptions};
 
 /// Errors of the analysis library.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

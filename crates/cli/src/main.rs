@@ -91,6 +91,17 @@ enum Command {
         /// Do not use sentence embeddings even when the model is installed.
         #[arg(long)]
         no_embeddings: bool,
+        /// Treat all input articles as one story (skip clustering): for evaluation, or when
+        /// the grouping is already known.
+        #[arg(long)]
+        single_story: bool,
+        /// Length of each story's summary, in words (about; whole sentences are kept).
+        #[arg(long, value_name = "N", default_value_t = storyline_pipeline::StoryOptions::default().summary_words)]
+        summary_words: usize,
+        /// Skip the story analysis (entities, quotes, facts, disagreements, summary,
+        /// timeline): stories and provenance only, faster.
+        #[arg(long)]
+        no_analysis: bool,
     },
     /// Print each input article as Storyline reads it: one JSON line
     /// {"id","title","text","url","source","published","language"} per article.
@@ -246,6 +257,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             alignments,
             rewrite_coverage,
             no_embeddings,
+            single_story,
+            summary_words,
+            no_analysis,
         } => {
             let mut articles = Vec::new();
             let errors = read_all(&paths, |a| articles.push(a));
@@ -264,6 +278,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             opts.minhash.threshold = copy_threshold;
             opts.alignments = alignments;
             opts.provenance.derive.rewrite_coverage = rewrite_coverage;
+            opts.single_story = single_story;
+            opts.story = (!no_analysis).then(|| storyline_pipeline::StoryOptions { summary_words });
             if !no_embeddings {
                 opts.provenance.encoder = storyline_pipeline::load_encoder();
             }

@@ -8,7 +8,12 @@
 //!    earlier articles; groups are closed under "copies", and each group's original is its
 //!    earliest article (ties: longest text, then input order).
 //! 3. **stories** ([`storyline_cluster`]): originals are clustered incrementally in
-//!    publication order; copies join their original's story.
+//!    publication order; copies join their original's story (with `single_story`, the whole
+//!    batch is one story).
+//! 4. **sources** ([`storyline_align`], `provenance`): rewrites and partial copies inside each
+//!    story, lineages.
+//! 5. **analysis** ([`storyline_analyse`]): per story, entities, quotes checked across
+//!    sources, facts with their independent sources, disagreements, summary, timeline.
 //!
 //! The output model ([`Output`]) is the public JSON contract documented in `docs/json.md`.
 
@@ -28,9 +33,11 @@ use storyline_text::{normalize, BoilerplateModel, BoilerplateOptions, RemovedUni
 pub use output::{ArticleOut, LineageOut, Output, PassageOut, StoryOut};
 pub use provenance::ProvenanceOptions;
 use storyline_align::{Alignment, Doc};
+pub use storyline_analyse::StoryOptions;
+use storyline_analyse::{analyse_story, AlignedSentences, StoryAnalysis, StoryArticle};
 
 /// Options of every stage.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub boilerplate: BoilerplateOptions,
     pub minhash: MinHashOptions,
@@ -40,6 +47,25 @@ pub struct Options {
     pub explain: bool,
     /// Keep the aligned passages of derived articles in the output.
     pub alignments: bool,
+    /// Treat the whole batch as one story (skip clustering).
+    pub single_story: bool,
+    /// Story analysis (entities, quotes, facts, summary...); `None` skips it.
+    pub story: Option<StoryOptions>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            boilerplate: Default::default(),
+            minhash: Default::default(),
+            cluster: Default::default(),
+            provenance: Default::default(),
+            explain: false,
+            alignments: false,
+            single_story: false,
+            story: Some(StoryOptions::default()),
+        }
+    }
 }
 
 /// Receives progress of the analysis stages (the CLI draws bars from it).
@@ -87,6 +113,8 @@ pub struct Analysis {
     /// `lineage_original[l]` is the one that derives from no other.
     pub lineages: Vec<Vec<usize>>,
     pub lineage_original: Vec<usize>,
+    /// Per story (same order as `stories`), its analysis; empty when it was skipped.
+    pub story_analysis: Vec<StoryAnalysis>,
 }
 
 struct UnionFind(Vec<usize>);
@@ -233,12 +261,20 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
     let mut story_of: Vec<Option<u32>> = vec![None; n];
     for &i in &order {
         if let Some(c) = &counts[i] {
-            let v = featurizer.vector(c);
-            let time = articles[i].published.map(|t| t.timestamp());
-            story_of[i] = Some(clusterer.assign(&v, time).story);
+            story_of[i] = Some(if opts.single_story {
+                0
+            } else {
+                let v = featurizer.vector(c);
+                let time = articles[i].published.map(|t| t.timestamp());
+                clusterer.assign(&v, time).story
+            });
         }
     }
-    let merged = clusterer.merge_similar();
+    let merged = if opts.single_story {
+        vec![0]
+    } else {
+        clusterer.merge_similar()
+    };
     // Stories numbered by their first article in publication order.
     let mut renumber: HashMap<u32, usize> = HashMap::new();
     let mut stories: Vec<Vec<usize>> = Vec::new();
@@ -308,6 +344,78 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
         })
         .collect();
 
+    // 5. Analysis, per story.
+    let story_analysis: Vec<StoryAnalysis> = match &opts.story {
+        None => Vec::new(),
+        Some(story_opts) => {
+            tracing::info!(
+                elapsed_ms = clock.elapsed().as_millis() as u64,
+                "stage analysis starts"
+            );
+            progress.stage("analysis", stories.len() as u64);
+            let out = stories
+                .iter()
+                .map(|members| {
+                    let pos: HashMap<usize, usize> =
+                        members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+                    let arts: Vec<StoryArticle> = members
+                        .iter()
+                        .map(|&i| {
+                            let derived = prov.derived[i].as_ref();
+                            let (from, derivation) = if original_of[i] != i {
+                                (
+                                    Some(original_of[i]),
+                                    Some(match matched[i].map_or(CopyKind::Near, |m| m.0) {
+                                        CopyKind::Exact => "exact",
+                                        CopyKind::Near => "near",
+                                    }),
+                                )
+                            } else if let Some(d) = derived {
+                                (Some(d.source), Some(d.kind.as_str()))
+                            } else {
+                                (None, None)
+                            };
+                            StoryArticle {
+                                id: &articles[i].id,
+                                title: articles[i].title.as_deref(),
+                                text: &cleaned[i].text,
+                                published: times[i],
+                                lineage: lineage[i].to_string(),
+                                derives_from: from.and_then(|f| pos.get(&f).copied()),
+                                derivation,
+                            }
+                        })
+                        .collect();
+                    let aligned: Vec<AlignedSentences> = members
+                        .iter()
+                        .filter_map(|&i| prov.derived[i].as_ref().map(|d| (i, d)))
+                        .filter(|(_, d)| pos.contains_key(&d.source))
+                        .flat_map(|(i, d)| {
+                            let (src, doc) = (&prov.docs[d.source], &prov.docs[i]);
+                            let pos = &pos;
+                            d.alignment.pairs.iter().map(move |p| AlignedSentences {
+                                article: pos[&i],
+                                source: pos[&d.source],
+                                span: (doc.sents[p.b].start, doc.sents[p.b].end),
+                                source_span: (src.sents[p.a].start, src.sents[p.a].end),
+                                kind: p.kind.as_str(),
+                            })
+                        })
+                        .collect();
+                    let a = analyse_story(&arts, &aligned, story_opts);
+                    progress.inc(1);
+                    a
+                })
+                .collect();
+            progress.finish();
+            tracing::info!(
+                elapsed_ms = clock.elapsed().as_millis() as u64,
+                "stage analysis done"
+            );
+            out
+        }
+    };
+
     let analyzed = articles
         .into_iter()
         .zip(cleaned)
@@ -365,6 +473,7 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
         stories,
         lineages,
         lineage_original,
+        story_analysis,
     }
 }
 

@@ -5,6 +5,8 @@ use storyline_core::ItemError;
 use storyline_dedup::CopyKind;
 use storyline_text::RemovedUnit;
 
+use storyline_analyse::StoryAnalysis;
+
 use crate::Analysis;
 
 /// Top-level output of `storyline analyze`.
@@ -29,6 +31,10 @@ pub struct StoryOut {
     /// The story's articles grouped by lineage, largest first.
     pub lineages: Vec<LineageOut>,
     pub articles: Vec<ArticleOut>,
+    /// Entities, quotes, facts, disagreements, summary and timeline (empty when the
+    /// analysis was skipped).
+    #[serde(flatten)]
+    pub analysis: StoryAnalysis,
 }
 
 /// Articles connected by copying or derivation: one independent source.
@@ -91,7 +97,8 @@ impl Output {
         let mut stories: Vec<StoryOut> = a
             .stories
             .iter()
-            .map(|members| {
+            .enumerate()
+            .map(|(si, members)| {
                 let articles: Vec<ArticleOut> = members
                     .iter()
                     .map(|&i| {
@@ -175,6 +182,7 @@ impl Output {
                     last_published: dates.iter().max().map(|s| s.to_string()),
                     originals: articles.iter().filter(|x| x.copy_of.is_none()).count(),
                     articles,
+                    analysis: a.story_analysis.get(si).cloned().unwrap_or_default(),
                 }
             })
             .collect();
@@ -210,6 +218,8 @@ impl Output {
                     x.lineage = id.clone();
                 }
             }
+            s.analysis
+                .rename_lineages(&|l| rename.get(l).cloned().unwrap_or_else(|| l.to_string()));
         }
         Output { stories, errors }
     }

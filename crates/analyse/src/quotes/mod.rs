@@ -210,6 +210,12 @@ impl QuoteAnalyzer {
 
     /// The quotes of `text`, in text order.
     pub fn analyze(&self, text: &str) -> Vec<Quote> {
+        self.analyze_with_entities(text).0
+    }
+
+    /// The quotes of `text`, in text order, and the entities (name mentions merged into
+    /// referents) found on the way.
+    pub fn analyze_with_entities(&self, text: &str) -> (Vec<Quote>, Entities) {
         let doc = Doc::new(text);
         let marked = marks::find(&doc);
         let spans: Vec<(usize, usize)> = marked
@@ -284,7 +290,7 @@ impl QuoteAnalyzer {
             prev = Some((out.len(), g.pieces.last().expect("piece").paragraph));
             out.push(q);
         }
-        out
+        (out, ents)
     }
 
     /// Mark the entities that are the subject of a cue anywhere outside quotations.
