@@ -279,7 +279,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             opts.alignments = alignments;
             opts.provenance.derive.rewrite_coverage = rewrite_coverage;
             opts.single_story = single_story;
-            opts.story = (!no_analysis).then(|| storyline_pipeline::StoryOptions { summary_words });
+            opts.story =
+                (!no_analysis).then_some(storyline_pipeline::StoryOptions { summary_words });
             if !no_embeddings {
                 opts.provenance.encoder = storyline_pipeline::load_encoder();
             }
