@@ -86,7 +86,7 @@ impl Entity {
 }
 
 /// Head words of organisation and place names.
-const ORG_HEADS: &[&str] = &[
+pub const ORG_HEADS: &[&str] = &[
     "house",
     "party",
     "news",
@@ -170,7 +170,7 @@ const ORG_HEADS: &[&str] = &[
 ];
 
 /// Titles (lower-case, no dot) and their normal form.
-const TITLES: &[(&str, &str)] = &[
+pub const TITLES: &[(&str, &str)] = &[
     ("mr", "mr"),
     ("mrs", "mrs"),
     ("ms", "ms"),
@@ -260,7 +260,7 @@ const TITLES: &[(&str, &str)] = &[
 ];
 
 /// Titles that only people carry.
-const PERSON_TITLES: &[&str] = &[
+pub const PERSON_TITLES: &[&str] = &[
     "mr",
     "mrs",
     "ms",

@@ -203,11 +203,11 @@ pub fn analyse_story(
     let ctx = StoryContext::new(articles, aligned);
     let ents = entities::story_entities(&ctx);
     let quotes = quotes::story_quotes(&ctx, &ents);
-    let facts = facts::story_facts(&ctx, &ents);
-    let mut disagreements = disagree::disagreements(&ctx, &ents, &facts);
-    disagreements.extend(quotes::quote_disagreements(&quotes));
+    let (facts, fact_sents) = facts::story_facts(&ctx, &ents);
+    let mut disagreements = disagree::disagreements(&ctx, &ents, &facts, &fact_sents);
+    disagreements.extend(quotes::quote_disagreements(&ctx, &quotes));
     let summary = summary::summarize(&ctx, opts.summary_words);
-    let timeline = timeline::timeline(&ctx);
+    let timeline = timeline::timeline(&ctx, &facts, &fact_sents);
     StoryAnalysis {
         entities: ents.out,
         quotes,
