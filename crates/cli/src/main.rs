@@ -13,6 +13,7 @@ use storyline_pipeline::{Options, Output, Progress};
 
 mod provenance_cmds;
 mod quotes_cmd;
+mod report_cmd;
 mod store_cmds;
 
 const EXAMPLES: &str = "\
@@ -24,7 +25,11 @@ Examples:
   storyline analyze pages/ --explain --format markdown
                                                     show the boilerplate learned and removed
   storyline extract page.html                       main text of a page as one JSON line
-  storyline quotes news/                            direct quotes and speakers, JSON lines";
+  storyline quotes news/                            direct quotes and speakers, JSON lines
+  storyline analyze news/ -o out.json && storyline report s1 --input out.json
+                                                    one story's report: summary, quotes, facts...
+  storyline analyze pages/ --single-story --summary-words 200
+                                                    the input is one story: its summary";
 
 #[derive(Parser)]
 #[command(
@@ -131,6 +136,12 @@ enum Command {
     Show(store_cmds::ShowArgs),
     /// Serve the HTTP API and web UI over a store.
     Serve(store_cmds::ServeArgs),
+    /// One story as a readable report: summary with citations, disagreements, quotes checked
+    /// across sources, facts with their independent sources, entities, timeline.
+    ///
+    /// From a store (`--store`) or from `storyline analyze` JSON (`--input`), as Markdown or
+    /// a standalone HTML page.
+    Report(report_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -316,6 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stories(args) => store_cmds::stories(args),
         Command::Show(args) => store_cmds::show(args),
         Command::Serve(args) => store_cmds::serve(args),
+        Command::Report(args) => report_cmd::run(args),
         Command::Extract { paths, out } => {
             let mut w = open_out(&out)?;
             let mut written = 0u64;

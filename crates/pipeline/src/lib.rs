@@ -20,6 +20,7 @@
 mod encoder;
 pub mod output;
 pub mod provenance;
+pub mod report;
 
 pub use encoder::{load_encoder, Encoder};
 

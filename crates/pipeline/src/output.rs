@@ -291,6 +291,9 @@ impl Output {
                 }
             }
             md.push('\n');
+            if let Ok(v) = serde_json::to_value(&s.analysis) {
+                md.push_str(&crate::report::analysis_markdown(&v, 3));
+            }
         }
         if !self.errors.is_empty() {
             md.push_str("## Errors\n\n");
@@ -302,21 +305,4 @@ impl Output {
     }
 }
 
-/// Escape characters that Markdown (or HTML inside Markdown) would interpret.
-fn escape_md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '*' | '_' | '`' | '[' | ']' | '#' | '|' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::report::escape_md;

@@ -31,15 +31,27 @@ pub struct Fact {
     pub independent_sources: usize,
     /// Stated by one independent source only.
     pub single_source: bool,
-    /// Numbers with their unit ("14 people", "6.4 million euros").
+    /// Numbers with their unit, each with the articles anywhere in the story that state the
+    /// same value for the same unit (in this or any other sentence).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub numbers: Vec<String>,
+    pub numbers: Vec<FactNumber>,
     /// Weekdays, months and relative days mentioned.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dates: Vec<String>,
     /// Story entities named (ids).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entities: Vec<String>,
+}
+
+/// A number of a fact and how widely it is stated.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactNumber {
+    /// "14", "6.4 million".
+    pub value: String,
+    /// The word it counts ("people", "euros").
+    pub unit: String,
+    pub articles: Vec<String>,
+    pub independent_sources: usize,
 }
 
 /// A fact with the sentences behind it (article, sentence index), for the other analyses.
@@ -210,7 +222,15 @@ pub fn story_facts(ctx: &StoryContext, ents: &StoryEntities) -> (Vec<Fact>, Vec<
             }
         }
     }
-    // Entity ids per article by name word.
+    // Every (value, unit) stated anywhere, by which articles.
+    let mut stated: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, d) in ctx.docs.iter().enumerate() {
+        for s in &d.sents {
+            for q in quantities(s) {
+                stated.entry(q).or_default().push(i);
+            }
+        }
+    }
     let out: Vec<Fact> = facts
         .iter()
         .map(|f| {
@@ -244,7 +264,20 @@ pub fn story_facts(ctx: &StoryContext, ents: &StoryEntities) -> (Vec<Fact>, Vec<
                 single_source: independent == 1,
                 numbers: quantities(s)
                     .into_iter()
-                    .map(|(v, u)| format!("{v} {u}"))
+                    .map(|(value, unit)| {
+                        let mut arts: Vec<usize> = stated
+                            .get(&(value.clone(), unit.clone()))
+                            .cloned()
+                            .unwrap_or_default();
+                        arts.sort_unstable();
+                        arts.dedup();
+                        FactNumber {
+                            articles: ctx.ids(&arts),
+                            independent_sources: ctx.independent(&arts),
+                            value,
+                            unit,
+                        }
+                    })
                     .collect(),
                 dates: dates(s),
                 entities,
