@@ -306,3 +306,34 @@ fn single_story_and_summary_words_flags() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn report_renders_a_story_from_analyze_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("out.json");
+    std::fs::write(&json, serde_json::to_vec(output()).unwrap()).unwrap();
+    let id = story("bridge-collapse")["id"].as_str().unwrap();
+    let report = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_storyline"))
+            .args(["report", id, "--input", json.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = report("markdown");
+    for section in ["## Summary", "## Disagreements", "## Quotes", "## Facts", "## Entities"] {
+        assert!(md.contains(section), "{section} missing:\n{md}");
+    }
+    assert!(md.contains("misattributed"));
+    assert!(md.contains("41 people"));
+    let html = report("html");
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<h2>Quotes</h2>"));
+    let missing = Command::new(env!("CARGO_BIN_EXE_storyline"))
+        .args(["report", "s999", "--input", json.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no story s999"));
+}
