@@ -315,14 +315,31 @@ fn report_renders_a_story_from_analyze_json() {
     let id = story("bridge-collapse")["id"].as_str().unwrap();
     let report = |format: &str| {
         let out = Command::new(env!("CARGO_BIN_EXE_storyline"))
-            .args(["report", id, "--input", json.to_str().unwrap(), "--format", format])
+            .args([
+                "report",
+                id,
+                "--input",
+                json.to_str().unwrap(),
+                "--format",
+                format,
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     let md = report("markdown");
-    for section in ["## Summary", "## Disagreements", "## Quotes", "## Facts", "## Entities"] {
+    for section in [
+        "## Summary",
+        "## Disagreements",
+        "## Quotes",
+        "## Facts",
+        "## Entities",
+    ] {
         assert!(md.contains(section), "{section} missing:\n{md}");
     }
     assert!(md.contains("misattributed"));

@@ -16,7 +16,7 @@ use serde::Serialize;
 use storyline_align::Sent;
 
 use super::entities::{one_edit, StoryEntities};
-use super::facts::{dates, quantities, Fact, FactSentences};
+use super::facts::{dates, quantities, rare_keys, Fact, FactSentences};
 use super::StoryContext;
 
 /// One side of a disagreement.
@@ -148,9 +148,29 @@ pub fn disagreements(
             }
         }
     }
-    // Dates and polarity: facts on the same subject.
-    for f in 0..facts.len() {
-        for g in f + 1..facts.len() {
+    // Dates and polarity: facts on the same subject (candidates share two rare keys).
+    let min_idf = ctx.idf.weight_of_df(ctx.idf.docs() as f32 / 5.0);
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    for (f, s) in rep.iter().enumerate() {
+        let mut shared: HashMap<usize, u32> = HashMap::new();
+        for k in rare_keys(ctx, s, min_idf) {
+            let e = index.entry(k).or_default();
+            for &g in e.iter() {
+                *shared.entry(g).or_insert(0) += 1;
+            }
+            e.push(f);
+        }
+        let mut c: Vec<usize> = shared
+            .into_iter()
+            .filter(|x| x.1 >= 2)
+            .map(|x| x.0)
+            .collect();
+        c.sort_unstable();
+        candidates.extend(c.into_iter().map(|g| (g, f)));
+    }
+    for (f, g) in candidates {
+        {
             if !disjoint(f, g) {
                 continue;
             }

@@ -294,19 +294,24 @@ struct Group {
 /// Find and merge the entities of a story.
 pub fn story_entities(ctx: &StoryContext) -> StoryEntities {
     let analyzer = QuoteAnalyzer::default_ref();
-    let mut per_article: Vec<ArticleEntities> = ctx
-        .articles
-        .iter()
-        .map(|a| {
-            let (quotes, ents) = analyzer.analyze_with_entities(a.text);
-            let n = ents.entities.len();
-            ArticleEntities {
-                quotes,
-                ents,
-                story_entity: vec![usize::MAX; n],
-            }
-        })
-        .collect();
+    // Exact copies have the same text: analyse each distinct text once.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut per_article: Vec<ArticleEntities> = Vec::with_capacity(ctx.articles.len());
+    for (i, a) in ctx.articles.iter().enumerate() {
+        if let Some(&j) = seen.get(a.text) {
+            let copy = per_article[j].clone();
+            per_article.push(copy);
+            continue;
+        }
+        seen.insert(a.text, i);
+        let (quotes, ents) = analyzer.analyze_with_entities(a.text);
+        let n = ents.entities.len();
+        per_article.push(ArticleEntities {
+            quotes,
+            ents,
+            story_entity: vec![usize::MAX; n],
+        });
+    }
 
     // Words the story uses in lower case: a capitalised one of them is an ordinary word that
     // opens a sentence ("Passengers", "Extra"), not a name.

@@ -127,24 +127,27 @@ pub fn numbers_conflict(a: &Sent, b: &Sent) -> bool {
     })
 }
 
+/// Rare keys of a sentence: numbers, and names and stems found in under a fifth of the
+/// story's sentences (names are stemmed like any word).
+pub fn rare_keys(ctx: &StoryContext, s: &Sent, min_idf: f32) -> HashSet<String> {
+    s.numbers
+        .iter()
+        .cloned()
+        .chain(
+            s.stems
+                .iter()
+                .filter(|t| ctx.idf.weight(t) >= min_idf)
+                .cloned(),
+        )
+        .collect()
+}
+
 /// The story's facts, and the sentences behind each (same order).
 pub fn story_facts(ctx: &StoryContext, ents: &StoryEntities) -> (Vec<Fact>, Vec<FactSentences>) {
     let model = PairModel::default_for(false);
     // Rare keys of a sentence: names, numbers, and stems in under a fifth of the sentences.
     let min_idf = ctx.idf.weight_of_df(ctx.idf.docs() as f32 / 5.0);
-    let keys = |s: &Sent| -> HashSet<String> {
-        s.names
-            .iter()
-            .chain(&s.numbers)
-            .cloned()
-            .chain(
-                s.stems
-                    .iter()
-                    .filter(|t| ctx.idf.weight(t) >= min_idf)
-                    .cloned(),
-            )
-            .collect()
-    };
+    let keys = |s: &Sent| -> HashSet<String> { rare_keys(ctx, s, min_idf) };
     // Sentences the provenance stage aligned: (article, byte start) ↔ (source, byte start).
     let mut aligned: HashMap<(usize, usize), (usize, usize)> = HashMap::new();
     for p in ctx.aligned {

@@ -10,6 +10,8 @@
 //!   the other — `changes` lists the words removed and added against the usual version;
 //! - `verbatim` otherwise.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::disagree::{Disagreement, DisagreementValue};
@@ -165,16 +167,53 @@ pub fn story_quotes(ctx: &StoryContext, ents: &StoryEntities) -> Vec<StoryQuote>
         }
     }
     // Group: each version joins the first group holding a matching version of another article.
+    // Candidate groups share at least three words (an index keeps this linear-ish).
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
     for v in 0..versions.len() {
-        let g = groups.iter().position(|g| {
-            g.iter()
+        let mut distinct: Vec<&str> = versions[v]
+            .words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !storyline_text::is_stop_word(w))
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for w in &distinct {
+            for &g in index.get(w).map(Vec::as_slice).unwrap_or(&[]) {
+                *shared.entry(g).or_insert(0) += 1;
+            }
+        }
+        let mut cands: Vec<usize> = shared
+            .into_iter()
+            .filter(|&(_, n)| n >= 3.min(distinct.len()).max(1))
+            .map(|(g, _)| g)
+            .collect();
+        cands.sort_unstable();
+        let g = cands.into_iter().find(|&g| {
+            groups[g]
+                .iter()
                 .all(|&u| versions[u].article != versions[v].article)
-                && g.iter().any(|&u| same_quote(&versions[u], &versions[v]))
+                && groups[g]
+                    .iter()
+                    .any(|&u| same_quote(&versions[u], &versions[v]))
         });
-        match g {
-            Some(g) => groups[g].push(v),
-            None => groups.push(vec![v]),
+        let g = match g {
+            Some(g) => {
+                groups[g].push(v);
+                g
+            }
+            None => {
+                groups.push(vec![v]);
+                groups.len() - 1
+            }
+        };
+        for w in distinct {
+            let e = index.entry(w).or_default();
+            if e.last() != Some(&g) {
+                e.push(g);
+            }
         }
     }
     let mut out: Vec<StoryQuote> = groups
