@@ -354,60 +354,85 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
                 "stage analysis starts"
             );
             progress.stage("analysis", stories.len() as u64);
-            let out = stories
-                .iter()
-                .map(|members| {
-                    let pos: HashMap<usize, usize> =
-                        members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
-                    let arts: Vec<StoryArticle> = members
-                        .iter()
-                        .map(|&i| {
-                            let derived = prov.derived[i].as_ref();
-                            let (from, derivation) = if original_of[i] != i {
-                                (
-                                    Some(original_of[i]),
-                                    Some(match matched[i].map_or(CopyKind::Near, |m| m.0) {
-                                        CopyKind::Exact => "exact",
-                                        CopyKind::Near => "near",
-                                    }),
-                                )
-                            } else if let Some(d) = derived {
-                                (Some(d.source), Some(d.kind.as_str()))
-                            } else {
-                                (None, None)
-                            };
-                            StoryArticle {
-                                id: &articles[i].id,
-                                title: articles[i].title.as_deref(),
-                                text: &cleaned[i].text,
-                                published: times[i],
-                                lineage: lineage[i].to_string(),
-                                derives_from: from.and_then(|f| pos.get(&f).copied()),
-                                derivation,
+            let analyse_one = |members: &Vec<usize>| {
+                let pos: HashMap<usize, usize> =
+                    members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+                let arts: Vec<StoryArticle> = members
+                    .iter()
+                    .map(|&i| {
+                        let derived = prov.derived[i].as_ref();
+                        let (from, derivation) = if original_of[i] != i {
+                            (
+                                Some(original_of[i]),
+                                Some(match matched[i].map_or(CopyKind::Near, |m| m.0) {
+                                    CopyKind::Exact => "exact",
+                                    CopyKind::Near => "near",
+                                }),
+                            )
+                        } else if let Some(d) = derived {
+                            (Some(d.source), Some(d.kind.as_str()))
+                        } else {
+                            (None, None)
+                        };
+                        StoryArticle {
+                            id: &articles[i].id,
+                            title: articles[i].title.as_deref(),
+                            text: &cleaned[i].text,
+                            published: times[i],
+                            lineage: lineage[i].to_string(),
+                            derives_from: from.and_then(|f| pos.get(&f).copied()),
+                            derivation,
+                        }
+                    })
+                    .collect();
+                let aligned: Vec<AlignedSentences> = members
+                    .iter()
+                    .filter_map(|&i| prov.derived[i].as_ref().map(|d| (i, d)))
+                    .filter(|(_, d)| pos.contains_key(&d.source))
+                    .flat_map(|(i, d)| {
+                        let (src, doc) = (&prov.docs[d.source], &prov.docs[i]);
+                        let pos = &pos;
+                        d.alignment.pairs.iter().map(move |p| AlignedSentences {
+                            article: pos[&i],
+                            source: pos[&d.source],
+                            span: (doc.sents[p.b].start, doc.sents[p.b].end),
+                            source_span: (src.sents[p.a].start, src.sents[p.a].end),
+                            kind: p.kind.as_str(),
+                        })
+                    })
+                    .collect();
+                analyse_story(&arts, &aligned, story_opts)
+            };
+            // Stories are independent: analyse them on all cores, biggest first, and
+            // keep their order.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let mut by_size: Vec<usize> = (0..stories.len()).collect();
+            by_size.sort_by_key(|&s| std::cmp::Reverse(stories[s].len()));
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let results: Vec<Vec<(usize, StoryAnalysis)>> = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads.min(stories.len()).max(1))
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut done = Vec::new();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(&s) = by_size.get(k) else { break };
+                                done.push((s, analyse_one(&stories[s])));
                             }
+                            done
                         })
-                        .collect();
-                    let aligned: Vec<AlignedSentences> = members
-                        .iter()
-                        .filter_map(|&i| prov.derived[i].as_ref().map(|d| (i, d)))
-                        .filter(|(_, d)| pos.contains_key(&d.source))
-                        .flat_map(|(i, d)| {
-                            let (src, doc) = (&prov.docs[d.source], &prov.docs[i]);
-                            let pos = &pos;
-                            d.alignment.pairs.iter().map(move |p| AlignedSentences {
-                                article: pos[&i],
-                                source: pos[&d.source],
-                                span: (doc.sents[p.b].start, doc.sents[p.b].end),
-                                source_span: (src.sents[p.a].start, src.sents[p.a].end),
-                                kind: p.kind.as_str(),
-                            })
-                        })
-                        .collect();
-                    let a = analyse_story(&arts, &aligned, story_opts);
-                    progress.inc(1);
-                    a
-                })
-                .collect();
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().expect("analysis worker"))
+                    .collect()
+            });
+            let mut out: Vec<StoryAnalysis> = vec![StoryAnalysis::default(); stories.len()];
+            for (s, a) in results.into_iter().flatten() {
+                out[s] = a;
+            }
+            progress.inc(stories.len() as u64);
             progress.finish();
             tracing::info!(
                 elapsed_ms = clock.elapsed().as_millis() as u64,

@@ -75,6 +75,12 @@ pub struct ArticleEntities {
     /// Per article entity (index into `ents.entities`), the story entity (index into
     /// [`StoryEntities::out`]); `usize::MAX` for a capitalised ordinary word.
     pub story_entity: Vec<usize>,
+    /// Byte offset of each character of the text (and of its end).
+    pub bytes: Vec<usize>,
+    /// Per article entity, its name mentions (indices into `ents.mentions`).
+    pub by_entity: Vec<Vec<usize>>,
+    /// Per name mention: the lower-cased word right before it in the same clause.
+    pub before: Vec<Option<String>>,
 }
 
 /// The story's entities, and for the other analyses the per-article lookup.
@@ -107,12 +113,22 @@ impl StoryEntities {
 
 /// Damerau-Levenshtein distance is exactly one.
 pub(crate) fn one_edit(a: &str, b: &str) -> bool {
+    if a == b || a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit_slices(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    one_edit_slices(&a, &b)
+}
+
+fn one_edit_slices<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     if a == b || a.len().abs_diff(b.len()) > 1 {
         return false;
     }
-    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if a.len() == b.len() {
         // One substitution, or one transposition of neighbours.
         a[p + 1..] == b[p + 1..]
@@ -306,10 +322,28 @@ pub fn story_entities(ctx: &StoryContext) -> StoryEntities {
         seen.insert(a.text, i);
         let (quotes, ents) = analyzer.analyze_with_entities(a.text);
         let n = ents.entities.len();
+        let bytes: Vec<usize> = a
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([a.text.len()])
+            .collect();
+        let mut by_entity = vec![Vec::new(); n];
+        for (mi, &ei) in ents.entity_of.iter().enumerate() {
+            by_entity[ei].push(mi);
+        }
+        let before = ents
+            .mentions
+            .iter()
+            .map(|m| word_before(a.text, bytes[m.start.min(bytes.len() - 1)]))
+            .collect();
         per_article.push(ArticleEntities {
             quotes,
             ents,
             story_entity: vec![usize::MAX; n],
+            bytes,
+            by_entity,
+            before,
         });
     }
 
@@ -450,10 +484,10 @@ pub fn story_entities(ctx: &StoryContext) -> StoryEntities {
         };
         let placed = groups[x].members.iter().any(|&(i, ei)| {
             let a = &per_article[i];
-            a.ents.mentions.iter().enumerate().any(|(mi, m)| {
-                a.ents.entity_of[mi] == ei
-                    && word_before(ctx.articles[i].text, m.start)
-                        .is_some_and(|b| PLACE_PREPS.contains(&b.as_str()))
+            a.by_entity[ei].iter().any(|&mi| {
+                a.before[mi]
+                    .as_deref()
+                    .is_some_and(|b| PLACE_PREPS.contains(&b))
             })
         });
         if sup.len() == 1 && groups[sup[0]].words[0] == w && !placed && !org_like(&groups[sup[0]]) {
@@ -488,13 +522,9 @@ pub fn story_entities(ctx: &StoryContext) -> StoryEntities {
         let (mut after_prep, mut total, mut inside) = (0u32, 0u32, 0u32);
         for &(i, ei) in &grp.members {
             let a = &per_article[i];
-            let text = ctx.articles[i].text;
-            for (mi, m) in a.ents.mentions.iter().enumerate() {
-                if a.ents.entity_of[mi] != ei {
-                    continue;
-                }
+            for &mi in &a.by_entity[ei] {
                 total += 1;
-                let before = word_before(text, m.start);
+                let before = &a.before[mi];
                 after_prep +=
                     u32::from(before.as_deref().is_some_and(|w| PLACE_PREPS.contains(&w)));
                 inside += u32::from(before.is_some());
@@ -599,28 +629,21 @@ pub fn story_entities(ctx: &StoryContext) -> StoryEntities {
     ents
 }
 
-/// Byte offset of character `c` in `text`.
-pub(crate) fn byte_at(text: &str, c: usize) -> usize {
-    text.char_indices().nth(c).map_or(text.len(), |(b, _)| b)
-}
-
-/// The lower-cased word right before character offset `c` (same sentence, no punctuation in
-/// between).
-fn word_before(text: &str, c: usize) -> Option<String> {
-    let b = byte_at(text, c);
+/// The lower-cased word right before byte offset `b` (same clause: only spaces between).
+fn word_before(text: &str, b: usize) -> Option<String> {
     let left = text[..b].trim_end_matches(' ');
-    if left.len() != text[..b].len() || left.is_empty() {
-        let w: String = left
-            .chars()
-            .rev()
-            .take_while(|ch| ch.is_alphanumeric())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        return (!w.is_empty()).then(|| w.to_lowercase());
+    if left.len() == b && b > 0 {
+        return None;
     }
-    None
+    let w: String = left
+        .chars()
+        .rev()
+        .take_while(|ch| ch.is_alphanumeric())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!w.is_empty()).then(|| w.to_lowercase())
 }
 
 /// Words that end a descriptor scan: clause words and verbs of speech.
@@ -665,8 +688,8 @@ pub(crate) fn is_temporal(lower: &str) -> bool {
 }
 
 /// The descriptors of one name mention: (descriptor, is appositive).
-fn mention_descriptors(text: &str, start_c: usize, end_c: usize, name_words: usize) -> Vec<String> {
-    let (s, e) = (byte_at(text, start_c), byte_at(text, end_c));
+/// `s..e` is the mention's byte span.
+fn mention_descriptors(text: &str, s: usize, e: usize, name_words: usize) -> Vec<String> {
     let mention = &text[s..e];
     let mut out = Vec::new();
     // Titles inside the mention ("Mayor Elena Ristova" → "mayor").
@@ -773,7 +796,8 @@ fn descriptors(ctx: &StoryContext, ents: &mut StoryEntities) {
             if k == usize::MAX || ents.out[k].kind != "person" {
                 continue;
             }
-            for d in mention_descriptors(ctx.articles[i].text, m.start, m.end, m.words.len()) {
+            let (s, e) = (a.bytes[m.start], a.bytes[m.end]);
+            for d in mention_descriptors(ctx.articles[i].text, s, e, m.words.len()) {
                 found.entry((k, d)).or_default().push(i);
             }
         }

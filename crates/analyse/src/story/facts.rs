@@ -182,11 +182,13 @@ pub fn story_facts(ctx: &StoryContext, ents: &StoryEntities) -> (Vec<Fact>, Vec<
                         }
                     }
                 }
+                // The candidates sharing the most keys (at most eight) go to the model.
+                let mut ranked: Vec<((usize, usize), u32)> =
+                    shared.into_iter().filter(|&(_, n)| n >= 2).collect();
+                ranked.sort_unstable_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
+                ranked.truncate(8);
                 let mut best: Option<(f32, usize)> = None;
-                for (&(j, t), &n) in &shared {
-                    if n < 2 {
-                        continue;
-                    }
+                for ((j, t), _) in ranked {
                     let other = &ctx.docs[j].sents[t];
                     if numbers_conflict(other, s) {
                         continue;

@@ -138,10 +138,19 @@ pub struct StoryContext<'a> {
 impl<'a> StoryContext<'a> {
     pub fn new(articles: &'a [StoryArticle<'a>], aligned: &'a [AlignedSentences]) -> Self {
         let analyzer = Analyzer::for_language(Some("en"));
-        let docs: Vec<Doc> = articles
-            .iter()
-            .map(|a| Doc::new(&analyzer, a.text))
-            .collect();
+        // Exact copies share their original's text: split each distinct text once.
+        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        let mut docs: Vec<Doc> = Vec::with_capacity(articles.len());
+        for (i, a) in articles.iter().enumerate() {
+            let doc = match seen.get(a.text) {
+                Some(&j) => docs[j].clone(),
+                None => {
+                    seen.insert(a.text, i);
+                    Doc::new(&analyzer, a.text)
+                }
+            };
+            docs.push(doc);
+        }
         let mut idf = Idf::new();
         for (a, d) in articles.iter().zip(&docs) {
             if !a.is_copy() {

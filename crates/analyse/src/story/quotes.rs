@@ -139,6 +139,10 @@ fn same_quote(a: &Version, b: &Version) -> bool {
     if contains_run(long, short) {
         return true;
     }
+    // The common subsequence is at most the shorter quote.
+    if short.len() < 5 || short.len() * 10 < long.len() * 6 {
+        return false;
+    }
     let common = lcs_table(short, long)[0][0] as usize;
     common >= 5 && common * 10 >= long.len() * 6
 }
