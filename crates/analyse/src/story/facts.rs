@@ -325,8 +325,8 @@ mod tests {
             ]
         );
         assert_eq!(
-            quantities(&s("Two of the injured were in a serious condition.")),
-            vec![("2".to_string(), "injured".to_string())]
+            quantities(&s("Two of the passengers were in a serious condition.")),
+            vec![("2".to_string(), "passengers".to_string())]
         );
     }
 
