@@ -262,8 +262,24 @@ fn esc_html(t: &str) -> String {
 
 /// A whole story report as a standalone HTML page (all content escaped).
 pub fn story_html(story: &Value) -> String {
-    // The Markdown is already escaped for HTML; render its few constructs line by line.
-    let md = story_markdown(story);
+    let body = markdown_html(&story_markdown(story));
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title>\
+         <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}\
+         code{{background:#eee}}</style></head><body>\n{body}</body></html>\n",
+        esc_html(story["title"].as_str().unwrap_or("story"))
+    )
+}
+
+/// The analysis sections of a story as an HTML fragment (headings `h2`; all content escaped),
+/// for embedding in a page.
+pub fn analysis_html(story: &Value) -> String {
+    markdown_html(&analysis_markdown(story, 2))
+}
+
+/// Render the report's Markdown (headings, list items, paragraphs, bold, code) as HTML,
+/// escaping all text.
+fn markdown_html(md: &str) -> String {
     let mut body = String::new();
     let mut in_list = false;
     for line in md.lines() {
@@ -293,7 +309,7 @@ pub fn story_html(story: &Value) -> String {
             while let Some(c) = it.next() {
                 if c == '*' && it.peek() == Some(&'*') {
                     it.next();
-                    out.push_str(if bold { "</b>" } else { "<b>" });
+                    out.push_str(if bold { "</strong>" } else { "<strong>" });
                     bold = !bold;
                 } else if c == '`' {
                     out.push_str(if code { "</code>" } else { "<code>" });
@@ -303,7 +319,7 @@ pub fn story_html(story: &Value) -> String {
                 }
             }
             if bold {
-                out.push_str("</b>");
+                out.push_str("</strong>");
             }
             if code {
                 out.push_str("</code>");
@@ -334,12 +350,7 @@ pub fn story_html(story: &Value) -> String {
     if in_list {
         body.push_str("</ul>\n");
     }
-    format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title>\
-         <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}\
-         code{{background:#eee}}</style></head><body>\n{body}</body></html>\n",
-        esc_html(story["title"].as_str().unwrap_or("story"))
-    )
+    body
 }
 
 #[cfg(test)]

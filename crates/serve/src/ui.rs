@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::Value;
 use storyline_store::{list_stories, StoredArticle};
 
@@ -228,6 +228,11 @@ pub(crate) async fn story(State(st): State<AppState>, Path(id): Path<String>) ->
                     " · " time { (a) } " – " time { (b) }
                 }
             }
+            // The story analysis (summary, disagreements, quotes, facts, entities, timeline),
+            // rendered and escaped by the report module; fields it does not know, generically.
+            section.analysis data-field="report" {
+                (PreEscaped(storyline_pipeline::report::analysis_html(&v)))
+            }
             (analysis_sections(&extras(&v, STORY_FIELDS)))
             h2 { "Sources by lineage" }
             ol.lineage {
@@ -242,7 +247,7 @@ pub(crate) async fn story(State(st): State<AppState>, Path(id): Path<String>) ->
                     }
                 }
             }
-            h2 { "Timeline" }
+            h2 { "Articles by date" }
             ol.timeline {
                 @for a in &articles {
                     li {
@@ -268,6 +273,12 @@ const STORY_FIELDS: &[&str] = &[
     "articles",
     "independent_sources",
     "lineages",
+    "entities",
+    "quotes",
+    "facts",
+    "disagreements",
+    "summary",
+    "timeline",
 ];
 const ARTICLE_FIELDS: &[&str] = &[
     "id",
@@ -546,14 +557,14 @@ mod tests {
     #[test]
     fn unknown_analysis_fields_are_rendered_escaped() {
         let v: Value = serde_json::from_str(
-            r#"{"id":"s1","size":2,"summary":"Two <b>sides</b>","quotes":[{"text":"<script>x</script>","status":"verified"}]}"#,
+            r#"{"id":"s1","size":2,"framing":"Two <b>sides</b>","claims":[{"text":"<script>x</script>","status":"verified"}]}"#,
         )
         .unwrap();
         let fields = extras(&v, STORY_FIELDS);
         assert_eq!(fields.len(), 2);
         let html = analysis_sections(&fields).into_string();
         assert!(
-            html.contains("<h2>Summary</h2>Two &lt;b&gt;sides&lt;/b&gt;"),
+            html.contains("<h2>Framing</h2>Two &lt;b&gt;sides&lt;/b&gt;"),
             "{html}"
         );
         assert!(
@@ -561,6 +572,23 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<dt>Status</dt><dd>verified</dd>"), "{html}");
+    }
+
+    #[test]
+    fn story_analysis_is_rendered_escaped() {
+        let v: Value = serde_json::from_str(
+            r#"{"id":"s1","summary":[{"text":"A <img src=x onerror=alert(1)>","sources":["a"],"independent_sources":1}],
+                "quotes":[{"text":"<script>x</script>","speaker":"Roe","status":"altered","independent_sources":2}]}"#,
+        )
+        .unwrap();
+        let html = storyline_pipeline::report::analysis_html(&v);
+        assert!(html.contains("<h2>Summary</h2>"), "{html}");
+        assert!(html.contains("<h2>Quotes</h2>"), "{html}");
+        assert!(
+            !html.contains("<img") && !html.contains("<script>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"), "{html}");
     }
 
     #[test]
