@@ -38,6 +38,18 @@ pub fn escape_md(t: &str) -> String {
     out
 }
 
+/// Most facts, quotes and entities a report lists (the JSON has them all).
+const MAX_ITEMS: usize = 25;
+
+fn more(md: &mut String, total: usize, what: &str) {
+    if total > MAX_ITEMS {
+        md.push_str(&format!(
+            "- … {} more {what} in the JSON output\n",
+            total - MAX_ITEMS
+        ));
+    }
+}
+
 fn cite(ids: &[&str]) -> String {
     ids.iter()
         .map(|i| format!("`{}`", i.replace('`', "'")))
@@ -100,7 +112,7 @@ pub fn analysis_markdown(story: &Value, level: usize) -> String {
     let quotes = arr(&story["quotes"]);
     if !quotes.is_empty() {
         md.push_str(&format!("{h} Quotes\n\n"));
-        for q in quotes {
+        for q in quotes.iter().take(MAX_ITEMS) {
             let speaker = q["speaker"].as_str().unwrap_or("unknown speaker");
             md.push_str(&format!(
                 "- “{}” — {} — **{}**, {} independent source(s)\n",
@@ -127,12 +139,13 @@ pub fn analysis_markdown(story: &Value, level: usize) -> String {
                 ));
             }
         }
+        more(&mut md, quotes.len(), "quotes");
         md.push('\n');
     }
     let facts = arr(&story["facts"]);
     if !facts.is_empty() {
         md.push_str(&format!("{h} Facts\n\n"));
-        for f in facts {
+        for f in facts.iter().take(MAX_ITEMS) {
             let mark = if f["single_source"] == true {
                 " — **single source**"
             } else {
@@ -161,12 +174,13 @@ pub fn analysis_markdown(story: &Value, level: usize) -> String {
                 cite(&strs(&f["articles"]))
             ));
         }
+        more(&mut md, facts.len(), "facts");
         md.push('\n');
     }
     let entities = arr(&story["entities"]);
     if !entities.is_empty() {
         md.push_str(&format!("{h} Entities\n\n"));
-        for e in entities {
+        for e in entities.iter().take(MAX_ITEMS) {
             let variants: Vec<String> = arr(&e["variants"])
                 .iter()
                 .filter(|v| v["name"] != e["name"])
@@ -205,6 +219,7 @@ pub fn analysis_markdown(story: &Value, level: usize) -> String {
             md.push_str(&line);
             md.push('\n');
         }
+        more(&mut md, entities.len(), "entities");
         md.push('\n');
     }
     let timeline = arr(&story["timeline"]);
