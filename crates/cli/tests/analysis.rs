@@ -196,6 +196,12 @@ fn distorting_rewrite_is_reported() {
     assert!(dis
         .iter()
         .any(|d| d["kind"] == "descriptor" && d["entity"] == mayor["id"]));
+    // A summary sentence with the true count does not cite the rewrite that changed it.
+    for x in list(s, "summary") {
+        if x["text"].as_str().unwrap().contains("14 people") {
+            assert!(!ids(&x["sources"]).contains(&article), "{x}");
+        }
+    }
     // The misspelt name is a variant of the mayor, flagged.
     let variant = list(mayor, "variants")
         .iter()

@@ -33,6 +33,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use storyline_align::Sent;
 
+use super::facts::numbers_conflict;
 use super::StoryContext;
 
 /// One summary sentence and the articles that carry it.
@@ -399,11 +400,21 @@ fn carriers(ctx: &StoryContext, cands: &[Cand], p: usize) -> Vec<usize> {
             carry[c.article] = true;
         }
     }
+    // An aligned sentence that changed a number ("14 people" → "41 people") does not carry
+    // the statement.
+    let sent_at = |k: usize, start: usize| ctx.docs[k].sents.iter().find(|s| s.start == start);
+    let conflicts = |k: usize, start: usize| {
+        sent_at(k, start).is_some_and(|other| {
+            sents[cands[p].sent..=cands[p].last]
+                .iter()
+                .any(|mine| numbers_conflict(mine, other))
+        })
+    };
     for a in ctx.aligned {
-        if a.source == i && overlaps(a.source_span, span) {
+        if a.source == i && overlaps(a.source_span, span) && !conflicts(a.article, a.span.0) {
             carry[a.article] = true;
         }
-        if a.article == i && overlaps(a.span, span) {
+        if a.article == i && overlaps(a.span, span) && !conflicts(a.source, a.source_span.0) {
             carry[a.source] = true;
         }
     }
