@@ -12,6 +12,7 @@
 pub mod doc;
 pub mod entities;
 pub mod quotes;
+pub mod stance;
 pub mod story;
 
 pub use entities::{Entity, Mention, MentionKind};

@@ -14,6 +14,7 @@ use storyline_pipeline::{Options, Output, Progress};
 mod provenance_cmds;
 mod quotes_cmd;
 mod report_cmd;
+mod stance_cmd;
 mod store_cmds;
 
 const EXAMPLES: &str = "\
@@ -126,6 +127,10 @@ enum Command {
     /// of A's, side by side (colours on a terminal) or as JSON, with the derivation verdict.
     Align(provenance_cmds::AlignArgs),
     Quotes(quotes_cmd::Args),
+    /// Stance of a body towards a claim: agree, disagree, discuss or unrelated. Reads JSON
+    /// lines {"id","claim","body"}, writes {"id","stance","scores"} (scores: the four class
+    /// probabilities). See docs/json.md.
+    Stance(stance_cmd::Args),
     /// Add articles to a store (a directory, or a postgres:// URL): new articles are stored,
     /// ones already stored are skipped, stories are recomputed after each batch. Prints one
     /// "committed ..." line per batch once it is durable.
@@ -323,6 +328,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::PairScore(args) => provenance_cmds::pair_score(args),
         Command::Align(args) => provenance_cmds::align_cmd(args),
         Command::Quotes(args) => quotes_cmd::run(args),
+        Command::Stance(args) => stance_cmd::run(args),
         Command::Ingest(args) => store_cmds::ingest(args),
         Command::Stories(args) => store_cmds::stories(args),
         Command::Show(args) => store_cmds::show(args),
