@@ -337,7 +337,8 @@ const PARTICLES: &[&str] = &[
     "de", "van", "von", "der", "den", "bin", "al", "la", "le", "da", "di", "du", "del", "dos",
 ];
 
-const TEMPORAL: &[&str] = &[
+/// Weekday names, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
     "monday",
     "tuesday",
     "wednesday",
@@ -345,6 +346,10 @@ const TEMPORAL: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
+];
+
+/// Month names, January first.
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
@@ -357,6 +362,10 @@ const TEMPORAL: &[&str] = &[
     "october",
     "november",
     "december",
+];
+
+/// Month abbreviations and relative days.
+const OTHER_TEMPORAL: &[&str] = &[
     "jan.",
     "feb.",
     "mar.",
@@ -374,6 +383,11 @@ const TEMPORAL: &[&str] = &[
     "tonight",
     "tomorrow",
 ];
+
+/// A weekday, month or relative day ("monday", "march", "jan.", "yesterday"), lower-cased.
+pub fn is_temporal(lower: &str) -> bool {
+    WEEKDAYS.contains(&lower) || MONTHS.contains(&lower) || OTHER_TEMPORAL.contains(&lower)
+}
 
 /// Normal form of a title word ("Sen." → "senator"), if it is one.
 pub fn title_norm(word: &str) -> Option<&'static str> {
@@ -826,7 +840,7 @@ fn name_mention(
         if dateline {
             return None;
         }
-        if TEMPORAL.contains(&w.as_str()) || TEMPORAL.contains(&toks[i].lower.as_str()) {
+        if is_temporal(&w) || is_temporal(&toks[i].lower) {
             return None;
         }
         // A sentence-opening word also used in lower case is a common word.

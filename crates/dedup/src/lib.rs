@@ -839,6 +839,16 @@ pub enum CopyKind {
     Near,
 }
 
+impl CopyKind {
+    /// `exact` or `near`, as in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CopyKind::Exact => "exact",
+            CopyKind::Near => "near",
+        }
+    }
+}
+
 /// The earlier document a new one copies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CopyMatch {

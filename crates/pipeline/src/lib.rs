@@ -364,10 +364,7 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
                         let (from, derivation) = if original_of[i] != i {
                             (
                                 Some(original_of[i]),
-                                Some(match matched[i].map_or(CopyKind::Near, |m| m.0) {
-                                    CopyKind::Exact => "exact",
-                                    CopyKind::Near => "near",
-                                }),
+                                Some(matched[i].map_or(CopyKind::Near, |m| m.0).as_str()),
                             )
                         } else if let Some(d) = derived {
                             (Some(d.source), Some(d.kind.as_str()))
@@ -452,15 +449,7 @@ pub fn analyze(mut articles: Vec<Article>, opts: &Options, progress: &dyn Progre
             let derived = prov.derived[i].take();
             let (derives_from, derivation, derivation_coverage, alignment) =
                 match (copy_kind, derived) {
-                    (Some(k), _) => (
-                        Some(orig),
-                        Some(match k {
-                            CopyKind::Exact => "exact",
-                            CopyKind::Near => "near",
-                        }),
-                        None,
-                        None,
-                    ),
+                    (Some(k), _) => (Some(orig), Some(k.as_str()), None, None),
                     (None, Some(d)) => {
                         let alignment = opts.alignments.then(|| {
                             (

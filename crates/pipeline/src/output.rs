@@ -7,6 +7,7 @@ use storyline_text::RemovedUnit;
 
 use storyline_analyse::StoryAnalysis;
 
+use crate::report::escape_md;
 use crate::Analysis;
 
 /// Top-level output of `storyline analyze`.
@@ -110,10 +111,7 @@ impl Output {
                             url: x.article.url.clone(),
                             published: x.article.published_rfc3339(),
                             copy_of: x.copy_of.map(|o| a.articles[o].article.id.clone()),
-                            copy_kind: x.copy_kind.map(|k| match k {
-                                CopyKind::Exact => "exact",
-                                CopyKind::Near => "near",
-                            }),
+                            copy_kind: x.copy_kind.map(CopyKind::as_str),
                             similarity: x.similarity.map(|s| (s * 1000.0).round() / 1000.0),
                             language: x.article.language.clone(),
                             origin: x.article.origin.to_string(),
@@ -304,5 +302,3 @@ impl Output {
         md
     }
 }
-
-use crate::report::escape_md;

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use super::StoryContext;
-use crate::entities::{title_norm, Entities, ORG_HEADS, PERSON_TITLES};
+use crate::entities::{is_temporal, title_norm, Entities, ORG_HEADS, PERSON_TITLES};
 use crate::quotes::{Quote, QuoteAnalyzer};
 
 /// A name variant of an entity and the articles using it.
@@ -655,36 +655,6 @@ fn is_boundary(lower: &str) -> bool {
             lower,
             "said" | "says" | "told" | "added" | "insisted" | "warned" | "according"
         )
-}
-
-/// Weekdays, months and relative days.
-pub(crate) fn is_temporal(lower: &str) -> bool {
-    const T: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "yesterday",
-        "tonight",
-        "tomorrow",
-    ];
-    T.contains(&lower)
 }
 
 /// The descriptors of one name mention: (descriptor, is appositive).

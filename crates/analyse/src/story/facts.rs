@@ -15,8 +15,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use storyline_align::{features, PairModel, Sent};
 
-use super::entities::{is_temporal, StoryEntities};
+use super::entities::StoryEntities;
 use super::StoryContext;
+use crate::entities::is_temporal;
 
 /// A fact and the sources stating it.
 #[derive(Debug, Clone, Serialize)]

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::facts::{Fact, FactSentences};
 use super::StoryContext;
+use crate::entities::{MONTHS, WEEKDAYS};
 
 /// A dated event.
 #[derive(Debug, Clone, Serialize)]
@@ -19,32 +20,9 @@ pub struct TimelineEvent {
     pub fact: String,
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 fn weekday(w: &str) -> Option<Weekday> {
-    Some(match w {
-        "monday" => Weekday::Mon,
-        "tuesday" => Weekday::Tue,
-        "wednesday" => Weekday::Wed,
-        "thursday" => Weekday::Thu,
-        "friday" => Weekday::Fri,
-        "saturday" => Weekday::Sat,
-        "sunday" => Weekday::Sun,
-        _ => return None,
-    })
+    let k = WEEKDAYS.iter().position(|d| *d == w)?;
+    Weekday::try_from(k as u8).ok()
 }
 
 /// The day a sentence's words refer to, relative to `published`.
